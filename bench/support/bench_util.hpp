@@ -1,0 +1,69 @@
+// Benchmark support: which ISAs to measure, registration per family, inputs and buffers.
+//
+// A family file (bench/bench_<family>.cpp) defines `void register_<family>()` that calls add()
+// for scalar and each ISA in bench_isas(), and registers it with SIMDENSE_BENCH_FAMILY. main()
+// validates SIMDENSE_ISA first, then runs the registrars, so a bad value exits non-zero cleanly.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <simdense/simdense.hpp>
+#include <string>
+#include <vector>
+
+namespace simdense::bench {
+
+// Scalar and every ISA this CPU supports; only the one SIMDENSE_ISA names, if set.
+std::vector<Isa> bench_isas();
+
+// The quick profile (default) or the full one (--profile=full or SIMDENSE_BENCH_PROFILE=full).
+bool full_profile();
+void set_full_profile(bool full);
+
+// Registers `kernel/isa/size` running body(state) with isa forced for the whole benchmark.
+benchmark::internal::Benchmark* add(const std::string& kernel, Isa isa, const std::string& size,
+                                    std::function<void(benchmark::State&)> body);
+
+// Family registrars, run by main() after SIMDENSE_ISA is validated.
+struct Family {
+  Family(const char* name, void (*registrar)());
+};
+void register_families();
+#define SIMDENSE_BENCH_FAMILY(name, fn) \
+  static const ::simdense::bench::Family simdense_bench_family_##name(#name, fn)
+
+// A float buffer placed at a controlled byte offset within its page (4K aliasing between an
+// input and an output changes timings several-fold; benchmarks choose the offsets explicitly).
+class PageBuffer {
+ public:
+  PageBuffer(std::size_t n, std::size_t page_offset_bytes);
+  ~PageBuffer();
+  PageBuffer(PageBuffer&& o) noexcept;
+  PageBuffer(const PageBuffer&) = delete;
+  PageBuffer& operator=(const PageBuffer&) = delete;
+  float* data() { return data_; }
+  const float* data() const { return data_; }
+  std::size_t size() const { return n_; }
+  float& operator[](std::size_t i) { return data_[i]; }
+
+ private:
+  void* base_ = nullptr;
+  float* data_ = nullptr;
+  std::size_t n_ = 0;
+};
+
+// Typical data: normal-distributed values (mean, sd), deterministic for a seed.
+void fill_normal(float* x, std::size_t n, std::uint64_t seed, float mean = 0.0f, float sd = 1.0f);
+
+// Human label for a float count: 1024 -> "1Ki", 65536 -> "64Ki", 4194304 -> "4Mi".
+std::string size_label(std::size_t n);
+
+// Aborts the benchmark (SkipWithError) unless got matches want within rel_tol (relative to
+// max(|want|, abs_floor)); NaN must match NaN. Used once per benchmark, outside the timed loop.
+bool check_close(benchmark::State& state, const float* got, const float* want, std::size_t n,
+                 double rel_tol, double abs_floor = 0.0);
+
+}  // namespace simdense::bench

@@ -1,0 +1,60 @@
+// Elementwise drivers shared by the families: run a vector functor over n floats, the tail on
+// a padded copy so tail lanes get exactly the bulk code (and its error bound), without reading
+// or writing past the end. In-place (y == x) is fine: each block is loaded before it is stored.
+#pragma once
+
+#include "impl/math-inl.hpp"
+
+namespace simdense::SIMDENSE_NS {
+
+// y[i] = f(x[i]); f maps vf<Arch> -> vf<Arch>. `pad` fills the unused tail lanes.
+template <class Arch, class F>
+inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 0.0f) {
+  using B = vf<Arch>;
+  constexpr std::size_t L = B::size;
+  std::size_t i = 0;
+  // Two batches per iteration: independent chains let the polynomials overlap.
+  for (; i + 2 * L <= n; i += 2 * L) {
+    const B a = B::load_unaligned(x + i);
+    const B b = B::load_unaligned(x + i + L);
+    f(a).store_unaligned(y + i);
+    f(b).store_unaligned(y + i + L);
+  }
+  for (; i + L <= n; i += L) f(B::load_unaligned(x + i)).store_unaligned(y + i);
+  if (i < n) {
+    alignas(64) float t[L];
+    const std::size_t r = n - i;
+    for (std::size_t k = 0; k < L; ++k) t[k] = k < r ? x[i + k] : pad;
+    f(B::load_aligned(t)).store_aligned(t);
+    for (std::size_t k = 0; k < r; ++k) y[i + k] = t[k];
+  }
+}
+
+// out[i] = f(a[i], b[i]) (e.g. a backward pass dx = dy * f'(x)). out may alias a or b exactly.
+template <class Arch, class F>
+inline void map_binary(const float* a, const float* b, float* out, std::size_t n, F f,
+                       float pad_a = 0.0f, float pad_b = 0.0f) {
+  using B = vf<Arch>;
+  constexpr std::size_t L = B::size;
+  std::size_t i = 0;
+  for (; i + 2 * L <= n; i += 2 * L) {
+    const B a0 = B::load_unaligned(a + i), b0 = B::load_unaligned(b + i);
+    const B a1 = B::load_unaligned(a + i + L), b1 = B::load_unaligned(b + i + L);
+    f(a0, b0).store_unaligned(out + i);
+    f(a1, b1).store_unaligned(out + i + L);
+  }
+  for (; i + L <= n; i += L)
+    f(B::load_unaligned(a + i), B::load_unaligned(b + i)).store_unaligned(out + i);
+  if (i < n) {
+    alignas(64) float ta[L], tb[L];
+    const std::size_t r = n - i;
+    for (std::size_t k = 0; k < L; ++k) {
+      ta[k] = k < r ? a[i + k] : pad_a;
+      tb[k] = k < r ? b[i + k] : pad_b;
+    }
+    f(B::load_aligned(ta), B::load_aligned(tb)).store_aligned(ta);
+    for (std::size_t k = 0; k < r; ++k) out[i + k] = ta[k];
+  }
+}
+
+}  // namespace simdense::SIMDENSE_NS

@@ -1,0 +1,146 @@
+// Shared SIMD math for every kernel family: a true FMA where the ISA has one, and the exp and
+// log1p cores with the range reductions the accuracy bounds need (xsimd 8.1's exp overflows from
+// 88.376 and never returns subnormals; its fma is not fused on AVX-512).
+//
+// Everything here is a template over Arch inside the ISA's namespace simdense::SIMDENSE_NS.
+//
+// xsimd 8.1 traps measured here: `a != b` is an *ordered* compare on AVX/AVX-512 (_CMP_NEQ_OQ),
+// so `x != x` is false for NaN there (true on SSE2): test NaN with xsimd::isnan. xsimd::fma is
+// a*b+c (two roundings) on AVX-512: use fmadd below.
+#pragma once
+
+#include "impl/arch.hpp"
+
+namespace simdense::SIMDENSE_NS {
+
+template <class Arch>
+using vf = xsimd::batch<float, Arch>;
+template <class Arch>
+using vi = xsimd::batch<std::int32_t, Arch>;
+
+// True when fmadd below is a fused multiply-add (one rounding).
+template <class Arch>
+constexpr bool kHasFma = std::is_base_of_v<xsimd::avx2, Arch>;
+
+// a*b + c, fused (one rounding) on AVX2+FMA and AVX-512; two roundings on SSE2.
+template <class Arch>
+inline vf<Arch> fmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_fmadd_ps(a, b, c);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_fmadd_ps(a, b, c);
+  } else {
+    return a * b + c;
+  }
+}
+
+// -(a*b) + c, same rounding as fmadd.
+template <class Arch>
+inline vf<Arch> fnmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_fnmadd_ps(a, b, c);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_fnmadd_ps(a, b, c);
+  } else {
+    return c - a * b;
+  }
+}
+
+template <class Arch>
+inline vf<Arch> splat(float v) {
+  return vf<Arch>(v);
+}
+
+// Bit casts.
+template <class Arch>
+inline vi<Arch> as_int(vf<Arch> x) {
+  return xsimd::bitwise_cast<vi<Arch>>(x);
+}
+template <class Arch>
+inline vf<Arch> as_float(vi<Arch> x) {
+  return xsimd::bitwise_cast<vf<Arch>>(x);
+}
+
+// Round to nearest integer (ties to even) for |x| < 2^22: the 1.5*2^23 shifter trick.
+template <class Arch>
+inline vf<Arch> round_nearest(vf<Arch> x) {
+  const vf<Arch> shifter(12582912.0f);  // 1.5 * 2^23
+  return (x + shifter) - shifter;
+}
+
+// 2^n as a float for integer-valued n in [-126, 127].
+template <class Arch>
+inline vf<Arch> pow2i(vi<Arch> n) {
+  return as_float<Arch>((n + vi<Arch>(127)) << 23);
+}
+
+// e^x over the whole float range, subnormal results included; NaN propagates, e^-inf = 0,
+// e^+inf = +inf, overflow (x > 88.7228) gives +inf, never NaN. <= 1 ULP (FMA ISAs; measured
+// by tests/test_math.cpp over all floats).
+template <class Arch>
+inline vf<Arch> exp(vf<Arch> x) {
+  using B = vf<Arch>;
+  // Outside [-104, 89] the result is 0 (below half the smallest subnormal) or +inf; clamping
+  // keeps n in [-150, 129] so the two-step scale below stays exact.
+  const B xc = xsimd::min(xsimd::max(x, B(-104.0f)), B(89.0f));
+  // n = round(x / ln2); r = x - n*ln2 with ln2 = C1 + C2, C1 = 0.693359375 has 9 significant
+  // bits so n*C1 and x - n*C1 are exact (|n| <= 150); |r| <= ln2/2 + tiny.
+  const B n = round_nearest<Arch>(xc * B(1.44269504088896341f));
+  B r = fnmadd<Arch>(n, B(0.693359375f), xc);
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  // e^r = 1 + r + r^2 * P(r) on [-ln2/2, ln2/2] (Cephes expf minimax, rel. error ~ 1e-8).
+  B p(1.9875691500e-4f);
+  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
+  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
+  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
+  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
+  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
+  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  // Scale by 2^n in two steps, 2^n1 * 2^n2 with n1 = n/2: both factors are normal, the first
+  // product is exact, and the second rounds once, into the subnormal range if it must.
+  const vi<Arch> ni = xsimd::batch_cast<std::int32_t>(n);
+  const vi<Arch> n1 = ni >> 1;
+  const vi<Arch> n2 = ni - n1;
+  const B y = (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
+  return xsimd::select(xsimd::isnan(x), x + x, y);
+}
+
+// log(1 + x) for x >= -1: <= 1 ULP (FMA ISAs). log1p(-1) = -inf, x < -1 gives NaN,
+// log1p(+inf) = +inf, NaN propagates, log1p(-0) = -0.
+template <class Arch>
+inline vf<Arch> log1p(vf<Arch> x) {
+  using B = vf<Arch>;
+  using I = vi<Arch>;
+  // u = 1 + x rounded; u = 2^k * m with m in [sqrt(1/2), sqrt(2)) (musl's logf reduction).
+  const B u = x + B(1.0f);
+  I iu = as_int<Arch>(u) + I(0x3f800000 - 0x3f3504f3);
+  const I k = (iu >> 23) - I(127);
+  iu = (iu & I(0x007fffff)) + I(0x3f3504f3);
+  const B kf = xsimd::batch_cast<float>(k);
+  const auto k0 = k == I(0);
+  // f = m - 1, exact. When k == 0 the reduction is the identity and f = x itself.
+  const B f = xsimd::select(xsimd::bool_cast(k0), x, as_float<Arch>(iu) - B(1.0f));
+  // c/u corrects the rounding of 1 + x (musl log1pf); none needed when k == 0 or u >= 2^25.
+  B c = xsimd::select(xsimd::bool_cast(k >= I(2)), B(1.0f) - (u - x),
+                      x - (u - B(1.0f))) / u;
+  c = xsimd::select(xsimd::bool_cast(k0 || (k >= I(25))), B(0.0f), c);
+  // log1p(f) = f - f^2/2 + s*(f^2/2 + R(s^2)), s = f/(2+f) (musl logf polynomial).
+  const B s = f / (B(2.0f) + f);
+  const B z = s * s;
+  const B w = z * z;
+  const B t1 = w * fmadd<Arch>(w, B(0.24279078841f), B(0.40000972152f));
+  const B t2 = z * fmadd<Arch>(w, B(0.28498786688f), B(0.66666662693f));
+  const B R = t2 + t1;
+  const B hfsq = B(0.5f) * f * f;
+  const B ln2_hi(6.9313812256e-01f), ln2_lo(9.0580006145e-06f);
+  B y = fmadd<Arch>(s, hfsq + R, fmadd<Arch>(kf, ln2_lo, c)) - hfsq + f;
+  y = fmadd<Arch>(kf, ln2_hi, y);
+  // Special values: x = -1 -> -inf; x < -1 -> NaN; +inf -> +inf; NaN -> NaN.
+  y = xsimd::select(x == B(-1.0f), B(-std::numeric_limits<float>::infinity()), y);
+  y = xsimd::select(x < B(-1.0f), B(std::numeric_limits<float>::quiet_NaN()), y);
+  y = xsimd::select(x == B(std::numeric_limits<float>::infinity()), x, y);
+  y = xsimd::select(x == B(0.0f), x, y);  // keeps the sign of -0
+  return xsimd::select(xsimd::isnan(x), x + x, y);
+}
+
+}  // namespace simdense::SIMDENSE_NS

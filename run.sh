@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# simdense's one entry point. Installs what is missing (Debian/Ubuntu: apt-get, with sudo when
+# not root), configures with CMake, builds and runs.
+#
+#   ./run.sh bench [--profile=full] [Google Benchmark flags]   benchmark suite (the main job)
+#   ./run.sh test [--exhaustive]     tests (Release), then again under ASan+UBSan
+#   ./run.sh build                   Release build only (build/release)
+#   ./run.sh deps                    install the packages only
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+# Debian package names; the commands they provide are checked first so a machine that already
+# has them (another distribution, a source build) is left alone.
+BASE_PKGS=(cmake g++ ninja-build pkgconf libxsimd-dev libbenchmark-dev doctest-dev zlib1g-dev)
+
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
+install_pkgs() {
+  local missing=()
+  for p in "$@"; do
+    if command -v dpkg-query >/dev/null 2>&1; then
+      have_pkg "$p" || missing+=("$p")
+    fi
+  done
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    if ! command -v cmake >/dev/null || ! command -v c++ >/dev/null; then
+      echo "run.sh: not a Debian/Ubuntu system; install these (or your system's equivalents):" >&2
+      echo "  $*" >&2
+      exit 1
+    fi
+    return 0
+  fi
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "run.sh: installing ${missing[*]}"
+  local SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then SUDO="sudo"; else
+      echo "run.sh: need root or sudo to install: ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq || true
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+generator() { command -v ninja >/dev/null 2>&1 && echo "-GNinja" || true; }
+
+# configure_build DIR [cmake args...]
+configure_build() {
+  local dir=$1; shift
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    cmake -S "$ROOT" -B "$dir" $(generator) "$@"
+  else
+    cmake -S "$ROOT" -B "$dir" "$@" >/dev/null
+  fi
+  cmake --build "$dir" -j"$JOBS"
+}
+
+cmd=${1:-help}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+  deps)
+    install_pkgs "${BASE_PKGS[@]}"
+    ;;
+  build)
+    install_pkgs "${BASE_PKGS[@]}"
+    configure_build build/release -DCMAKE_BUILD_TYPE=Release
+    ;;
+  test)
+    install_pkgs "${BASE_PKGS[@]}"
+    exclude="exhaustive"
+    if [ "${1:-}" = "--exhaustive" ]; then exclude="^$"; shift; fi
+    echo "== Release build and tests"
+    configure_build build/release -DCMAKE_BUILD_TYPE=Release
+    (cd build/release && ctest -j"$JOBS" --output-on-failure -LE "$exclude")
+    echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
+    configure_build build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMDENSE_SANITIZE=ON
+    (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      ctest -j"$JOBS" --output-on-failure -LE "exhaustive|install")
+    ;;
+  bench)
+    install_pkgs "${BASE_PKGS[@]}"
+    configure_build build/release -DCMAKE_BUILD_TYPE=Release
+    exec build/release/bench/simdense_bench "$@"
+    ;;
+  help|-h|--help)
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    ;;
+  *)
+    echo "run.sh: unknown command '$cmd'" >&2
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+    ;;
+esac
