@@ -2,6 +2,7 @@
 // isa/<isa>.cpp inside that ISA's namespace (SIMDENSE_NS). See isa/isa-inl.hpp.
 #pragma once
 
+#include "impl/act-inl.hpp"
 #include "impl/math-inl.hpp"
 #include "tables/activations.hpp"
 
