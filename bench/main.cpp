@@ -54,7 +54,11 @@ class ProgressReporter : public benchmark::ConsoleReporter {
  public:
   ProgressReporter(OutputOptions opts, long total) : ConsoleReporter(opts), total_(total) {}
   void ReportRuns(const std::vector<Run>& reports) override {
-    ++done_;
+    // Repetitions report their runs and then their aggregates: count each benchmark once.
+    if (!reports.empty() && reports.front().run_name.str() != last_) {
+      last_ = reports.front().run_name.str();
+      ++done_;
+    }
     ConsoleReporter::ReportRuns(reports);
   }
 
@@ -85,6 +89,7 @@ class ProgressReporter : public benchmark::ConsoleReporter {
   int width() const { return total_ >= 0 ? int(std::to_string(total_).size()) : 1; }
   long total_;
   long done_ = 0;
+  std::string last_;
 };
 
 std::string utc_now() {
