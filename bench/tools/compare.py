@@ -152,7 +152,7 @@ def plot(out_path, fmt, title, ylabel, clusters, series, matrix, logscale=False)
         "set grid ytics",
         "set key inside left top vertical opaque box",
         "set xtics rotate by -60 scale 0 font ',9'",
-        "set yrange [%s:*]" % ("0.01" if logscale else "0"),
+        "set yrange [*:*]" if logscale else "set yrange [0:*]",
         "set bmargin 9",
     ]
     if logscale:
@@ -191,13 +191,14 @@ def main(argv=None):
             c.get("date_utc", c.get("date", "?")), run.path))
     lines += ["", table(runs, labels, names), ""]
     charts = []
+    on = " on %s" % runs[0].cpu() if len(runs) == 1 else ""
     cl, se, m = chart_data(runs, labels, names, False, lambda r, e: bt.row_for(r, e)["speedup"])
     p = os.path.join(out, "speedup." + a.format)
-    if plot(p, a.format, "Speedup vs the scalar reference (same kernel and size)", "x scalar", cl, se, m):
+    if plot(p, a.format, "Speedup vs the scalar reference (same kernel and size)" + on, "x scalar", cl, se, m):
         charts.append(p)
     cl, se, m = chart_data(runs, labels, names, True, lambda r, e: (e.items_per_s or 0) / 1e9 or None)
     p = os.path.join(out, "throughput." + a.format)
-    if plot(p, a.format, "Throughput (G items/s, log scale)", "G items/s", cl, se, m, logscale=True):
+    if plot(p, a.format, "Throughput (G items/s, log scale)" + on, "G items/s", cl, se, m, logscale=True):
         charts.append(p)
     for c in charts:
         lines.append("![%s](%s)" % (os.path.basename(c), os.path.basename(c)))
