@@ -99,7 +99,7 @@ case "$cmd" in
         --benchmark_out=*) out=${a#--benchmark_out=} ;;
         --benchmark_out_format=json) ;;
         --benchmark_out_format=*) summary=0 ;;
-        --benchmark_list_tests|--benchmark_list_tests=true) summary=0 ;;
+        --benchmark_list_tests|--benchmark_list_tests=true) summary=0 out=/dev/null ;;
       esac
     done
     extra=()
@@ -117,7 +117,7 @@ case "$cmd" in
     rc=0
     build/release/bench/simdense_bench "${extra[@]}" "$@" || rc=$?
     [ "$rc" -ne 0 ] && exit "$rc"
-    if [ "$summary" -eq 1 ] && [ -s "$out" ]; then
+    if [ "$summary" -eq 1 ] && [ -f "$out" ] && [ -s "$out" ]; then
       echo
       echo "== Summary ($(( $(date +%s) - start )) s)"
       python3 bench/tools/summary.py "$out"
