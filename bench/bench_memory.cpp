@@ -3,7 +3,7 @@
 //   memory/read/<n>     sum of n floats                       4n bytes  (bound of matvec)
 //   memory/copy/<n>     y = x, ordinary stores                 8n bytes  (elementwise, softmax)
 //   memory/copy_nt/<n>  y = x, non-temporal stores (movntps)   8n bytes
-//   memory/triad/<n>    a = b + s*c                           12n bytes
+//   memory/triad/<n>    a = b + s*c                           12n bytes (*_grad derivatives)
 //   memory/inplace/<n>  x = x*s + t, read-modify-write         8n bytes  (add_outer, dense)
 //
 // ISA-independent (no "/isa/" part in the names) and written with baseline SSE intrinsics

@@ -21,9 +21,12 @@ FOOTPRINT = {"read": 4, "copy": 8, "copy_nt": 8, "triad": 12, "inplace": 4}
 
 def bound_kind(kernel):
     """The memory stream that bounds a kernel: matvec reads a matrix; add_outer and dense
-    update one in place; elementwise functions and softmax read one array and write another."""
+    update one in place; elementwise functions and softmax read one array and write another
+    (copy); derivatives (`*_grad`) read two arrays and write one (triad)."""
     if kernel.startswith("memory/"):
         return None
+    if kernel.endswith("_grad"):
+        return "triad"
     if kernel.startswith("matvec"):
         return "read"
     if kernel.startswith("add_outer") or kernel.startswith("dense"):

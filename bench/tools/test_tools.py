@@ -60,6 +60,7 @@ class Names(unittest.TestCase):
 
     def test_bound_kind(self):
         self.assertEqual(bt.bound_kind("tanh"), "copy")
+        self.assertEqual(bt.bound_kind("tanh_grad"), "triad")
         self.assertEqual(bt.bound_kind("softmax"), "copy")
         self.assertEqual(bt.bound_kind("matvec"), "read")
         self.assertEqual(bt.bound_kind("matvec_t"), "read")
