@@ -53,7 +53,7 @@ def split_name(name):
     parts = name.split("/")
     if parts[0] == "memory" and len(parts) >= 3:
         return "memory/" + parts[1], None, parts[2]
-    if len(parts) >= 3 and parts[1] in ISAS:
+    if len(parts) >= 3 and parts[1] in ISAS:  # kernel/isa/size[/real_time|/min_time:...]
         return parts[0], parts[1], parts[2]
     if len(parts) >= 2 and parse_size(parts[-1]) is not None:
         return "/".join(parts[:-1]), None, parts[-1]
@@ -123,6 +123,10 @@ class Run:
             cpu = _median([b.get("cpu_time", 0) * _NS.get(b.get("time_unit", "ns"), 1) for b in src])
             self.entries[name] = Entry(name, ipers, bpers, cpu)
         self.caches = self._caches()
+        # (kernel, isa, size) -> entry: names may carry suffixes such as /real_time.
+        self.by_key = {}
+        for e in self.entries.values():
+            self.by_key.setdefault((e.kernel, e.isa, e.size), e)
 
     @classmethod
     def load(cls, path):
@@ -171,7 +175,7 @@ class Run:
     def scalar_of(self, e):
         if e.isa is None or e.isa == "scalar":
             return None
-        return self.entries.get("%s/scalar/%s" % (e.kernel, e.size))
+        return self.by_key.get((e.kernel, "scalar", e.size))
 
     def footprint(self, e):
         kind = e.kernel[len("memory/"):] if e.kernel.startswith("memory/") else bound_kind(e.kernel)

@@ -57,6 +57,17 @@ class Names(unittest.TestCase):
         self.assertEqual(bt.split_name("sigmoid_grad/avx512/64Ki"), ("sigmoid_grad", "avx512", "64Ki"))
         self.assertEqual(bt.split_name("matvec_t/sse2/4096x4096"), ("matvec_t", "sse2", "4096x4096"))
         self.assertEqual(bt.split_name("memory/copy_nt/16Mi"), ("memory/copy_nt", None, "16Mi"))
+        self.assertEqual(bt.split_name("relu/avx2/1Ki/real_time"), ("relu", "avx2", "1Ki"))
+
+    def test_suffixed_names_pair_with_scalar(self):
+        data = {"context": {}, "benchmarks": [
+            {"name": "relu/scalar/1Ki/real_time", "run_type": "iteration", "items_per_second": 1e8,
+             "cpu_time": 1, "time_unit": "ns"},
+            {"name": "relu/avx2/1Ki/real_time", "run_type": "iteration", "items_per_second": 6e8,
+             "cpu_time": 1, "time_unit": "ns"}]}
+        run = bt.Run(data)
+        self.assertAlmostEqual(bt.row_for(run, run.entries["relu/avx2/1Ki/real_time"])["speedup"], 6.0)
+        self.assertEqual(bt.row_for(run, run.entries["relu/avx2/1Ki/real_time"])["fits"], "?")
 
     def test_bound_kind(self):
         self.assertEqual(bt.bound_kind("tanh"), "copy")
