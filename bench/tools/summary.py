@@ -8,8 +8,9 @@ this machine, from the run's context) holding the kernel's working set, else DRA
 items/s (elements per second); GB/s (memory traffic the kernel reports, 1e9 bytes/s);
 vs scalar = items/s over the scalar reference's at the same kernel and size; % of bound = GB/s
 over the GB/s of the memory stream of the same kind at the nearest working-set size measured
-in the same run (bound column: copy for elementwise and softmax, read for matvec, inplace for
-add_outer and dense). Then the memory streams themselves in GB/s.
+in the same run (bound column: copy for elementwise and softmax, triad for *_grad, read for
+matvec, inplace for add_outer and dense). Then the fastest ISA per kernel and size, and the
+memory streams themselves in GB/s.
 """
 
 import argparse
@@ -54,6 +55,25 @@ def kernel_rows(run, pattern=None, isas=None):
     return rows
 
 
+def best_rows(run, pattern=None, isas=None):
+    """Per kernel and size, the fastest ISA (items/s) with its speedup and % of bound."""
+    best = {}
+    for e in run.entries.values():
+        if e.kernel.startswith("memory/") or e.error or not e.rate():
+            continue
+        if (pattern and not re.search(pattern, e.name)) or (isas and e.isa not in isas):
+            continue
+        k = (e.kernel, e.size)
+        if k not in best or e.rate() > best[k].rate():
+            best[k] = e
+    rows = []
+    for e in sorted(best.values(), key=lambda e: bt.sort_key(run, e)):
+        r = bt.row_for(run, e)
+        rows.append([e.kernel, e.size, r["fits"], e.isa or "-", bt.fmt_rate(e.items_per_s),
+                     bt.fmt_speedup(r["speedup"]), bt.fmt_pct(r["pct"])])
+    return rows
+
+
 def memory_rows(run):
     sizes = {}
     for e in run.entries.values():
@@ -79,6 +99,11 @@ def render(run, pattern=None, isas=None):
             ["---", "--:", "---", "---", "--:", "--:", "--:", "--:", "---"]))
     else:
         out.append("(no kernel benchmarks in this run)")
+    brows = best_rows(run, pattern, isas)
+    if len(brows) > 1:
+        out += ["", "Fastest ISA per kernel and size:", ""]
+        out.append(bt.markdown_table(["kernel", "size", "fits", "best ISA", "items/s", "vs scalar", "% of bound"],
+                                     brows, ["---", "--:", "---", "---", "--:", "--:", "--:"]))
     mrows = memory_rows(run)
     if mrows:
         out += ["", "Memory streams (GB/s, and the level the working set fits):", ""]

@@ -106,8 +106,11 @@ class Summary(unittest.TestCase):
         # softmax 32000 floats: nearest copy stream by working set is 64Ki
         self.assertEqual(find_row(rows, "softmax", "32000", "L2", "avx2")[6:], ["5.00x", "10%", "copy 40 GB/s"])
         # ISA order within a kernel/size: scalar, sse2, avx2
-        isas = [r[3] for r in rows if r[:2] == ["sigmoid", "64Ki"]]
+        isas = [r[3] for r in rows if r[:2] == ["sigmoid", "64Ki"] and len(r) == 9]
         self.assertEqual(isas, ["scalar", "sse2", "avx2"])
+        # fastest-ISA table: avx2 wins sigmoid/64Ki at 10x; its row has 7 cells
+        best = [r for r in rows if len(r) == 7 and r[:2] == ["sigmoid", "64Ki"]]
+        self.assertEqual(best, [["sigmoid", "64Ki", "L2", "avx2", "1 G/s", "10.00x", "20%"]])
         # memory table: 16Mi floats read = 64 MiB -> DRAM with a 32 MiB L3
         mem = find_row(rows, "16Mi")
         self.assertEqual(mem[1:3], ["10", "DRAM"])
