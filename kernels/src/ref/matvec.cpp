@@ -3,6 +3,7 @@
 // is far inside the documented bounds (error <= ~ n 2^-53 sum|terms| + 1/2 ULP).
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "ref/ref.hpp"
 
@@ -57,11 +58,12 @@ void matvec_act(const float* W, std::size_t m, std::size_t n, std::size_t ld, co
 
 void matvec_t(const float* W, std::size_t m, std::size_t n, std::size_t ld, const float* v, float* y,
               bool acc) {
-  for (std::size_t j = 0; j < n; ++j) {
-    double s = acc ? double(y[j]) : 0.0;
-    for (std::size_t i = 0; i < m; ++i) s += double(W[i * ld + j]) * double(v[i]);
-    y[j] = float(s);
-  }
+  // Row by row into n double sums (a column-wise loop would stride through W).
+  std::vector<double> s(n);
+  for (std::size_t j = 0; j < n; ++j) s[j] = acc ? double(y[j]) : 0.0;
+  for (std::size_t i = 0; i < m; ++i)
+    for (std::size_t j = 0; j < n; ++j) s[j] += double(W[i * ld + j]) * double(v[i]);
+  for (std::size_t j = 0; j < n; ++j) y[j] = float(s[j]);
 }
 
 void add_outer(float* W, std::size_t m, std::size_t n, std::size_t ld, float a, const float* u,
