@@ -166,6 +166,14 @@ TEST_SUITE("matvec") {
     });
   }
 
+  TEST_CASE("W beyond 4 MiB: the prefetching W^T v path") {
+    test::for_each_isa([](Isa) {
+      test::Rng rng(13);
+      run_shape(Shape{1027, 1021}, 1024, 0, 0, true, rng);  // 1027 x 1024 floats = 4.01 MiB
+      run_shape(Shape{1030, 1023}, 1025, 3, 1, false, rng);
+    });
+  }
+
   TEST_CASE("m = 0 or n = 0") {
     test::for_each_isa([](Isa) {
       float b[3] = {1, 2, 3}, y[3] = {9, 9, 9}, x[1] = {5};
