@@ -182,6 +182,13 @@ TEST_SUITE("matvec") {
       matvec(nullptr, 3, 0, 0, nullptr, nullptr, y);
       CHECK((y[0] == 0 && y[1] == 0 && y[2] == 0));
       matvec(nullptr, 0, 1, 0, x, nullptr, nullptr);
+      std::fill(y, y + 3, 9.0f);
+      matvec(nullptr, 3, 0, 7, nullptr, nullptr, y);  // null W with n = 0 and ld = 7
+      CHECK((y[0] == 0 && y[1] == 0 && y[2] == 0));
+      float h[3];
+      matvec_act(nullptr, 3, 0, 7, nullptr, b, Activation::relu, 0.0f, nullptr, h);
+      CHECK((h[0] == 1 && h[1] == 2 && h[2] == 3));
+      matvec_t(nullptr, 5, 0, 7, x, nullptr);
       float yt[3] = {9, 9, 9};
       matvec_t(nullptr, 0, 3, 3, nullptr, yt);
       CHECK((yt[0] == 0 && yt[1] == 0 && yt[2] == 0));

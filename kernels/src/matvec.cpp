@@ -47,7 +47,8 @@ void matvec(const float* W, std::size_t m, std::size_t n, std::size_t ld, const 
     detail::check_inplace_or_disjoint(fn, b, "b", y, "y", m);
   }
   check_apart(fn, y, m, "y", x, n, "x");
-  detail::active().matvec.matvec(W, m, n, ld, x, b, y);
+  // n = 0 addresses no element of W (which may then be null): stride 0 keeps W + i*ld defined.
+  detail::active().matvec.matvec(W, m, n, n == 0 ? 0 : ld, x, b, y);
 }
 
 void matvec_act(const float* W, std::size_t m, std::size_t n, std::size_t ld, const float* x,
@@ -71,7 +72,7 @@ void matvec_act(const float* W, std::size_t m, std::size_t n, std::size_t ld, co
     detail::check_inplace_or_disjoint(fn, b, "b", h, "h", m);
     if (z != nullptr) detail::check_inplace_or_disjoint(fn, b, "b", z, "z", m);
   }
-  detail::active().matvec.matvec_act(W, m, n, ld, x, b, f, alpha, z, h);
+  detail::active().matvec.matvec_act(W, m, n, n == 0 ? 0 : ld, x, b, f, alpha, z, h);
 }
 
 namespace {
@@ -83,6 +84,7 @@ void matvec_t_checked(const char* fn, const float* W, std::size_t m, std::size_t
   detail::check_disjoint(fn, W, sw, "W", v, m, "v");
   detail::check_disjoint(fn, W, sw, "W", y, n, "y");
   check_apart(fn, y, n, "y", v, m, "v");
+  if (n == 0) return;  // no output; W, v untouched (and possibly null)
   detail::active().matvec.matvec_t(W, m, n, ld, v, y, acc);
 }
 }  // namespace
