@@ -6,6 +6,7 @@
 // reads and writes W: 8 bytes per element); GFLOP/s = 2 flops per element.
 #include <immintrin.h>
 
+#include <cmath>
 #include <vector>
 
 #include "support/bench_util.hpp"
@@ -44,8 +45,9 @@ void bench_matvec(benchmark::State& st, Shape s) {
   fill_normal(b.data(), s.m, 3);
   on_scalar([&] { matvec(W.data(), s.m, s.n, s.n, x.data(), b.data(), want.data()); });
   matvec(W.data(), s.m, s.n, s.n, x.data(), b.data(), y.data());
-  // |y| ~ sqrt(n); the documented bound is 2 n u sum|W x|, the typical error ~1e-6 relative.
-  if (!check_close(st, y.data(), want.data(), s.m, 1e-4, 1.0)) return;
+  // |y| ~ sqrt(n) and sum|W x| ~ 0.64 n: the typical error is ~1e-5 sqrt(n), far inside the
+  // documented 2 n u sum|W x| (SSE2 at 16384x4096 reached 1.4e-4 at |y| = 0.12).
+  if (!check_close(st, y.data(), want.data(), s.m, 1e-4, std::sqrt(double(s.n)))) return;
   for (auto _ : st) {
     matvec(W.data(), s.m, s.n, s.n, x.data(), b.data(), y.data());
     benchmark::DoNotOptimize(y.data());
@@ -61,7 +63,7 @@ void bench_matvec_t(benchmark::State& st, Shape s) {
   on_scalar([&] { matvec_t(W.data(), s.m, s.n, s.n, v.data(), want.data()); });
   matvec_t(W.data(), s.m, s.n, s.n, v.data(), y.data());
   // Each y_j is a chain of m/4 float additions: typical error ~sqrt(m/4) u sum|W v|.
-  if (!check_close(st, y.data(), want.data(), s.n, 1e-3, 1.0)) return;
+  if (!check_close(st, y.data(), want.data(), s.n, 1e-4, std::sqrt(double(s.m)))) return;
   for (auto _ : st) {
     matvec_t(W.data(), s.m, s.n, s.n, v.data(), y.data());
     benchmark::DoNotOptimize(y.data());
