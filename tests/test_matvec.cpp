@@ -51,10 +51,15 @@ std::vector<Shape> shapes() {
   return s;
 }
 
+// Worst error seen, in units of u sum|terms| (the bound is 2k of them), reported per ISA.
+double g_worst = 0;
+double g_worst_frac = 0;  // worst error / its bound
+
 // Checks y against the double reference within 2 k u sum|terms| (+ the extra term).
 void check_sum(float got, double want, double abs_sum, std::size_t k) {
   const double tol = 2.0 * double(k) * kU * abs_sum;
   const double err = std::fabs(double(got) - want);
+  if (abs_sum > 0) g_worst = std::max(g_worst, err / (kU * abs_sum)), g_worst_frac = std::max(g_worst_frac, err / tol);
   if (!(err <= tol)) {
     INFO("got = " << got << " want = " << want << " err = " << err << " tol = " << tol);
     CHECK(err <= tol);
@@ -148,21 +153,27 @@ double act_ref(Activation f, double z, double alpha) {
 
 TEST_SUITE("matvec") {
   TEST_CASE("Wx+b, W^T v, W^T v accumulate: every tail, offsets 0/1/3, ld > n, vs double") {
-    test::for_each_isa([](Isa) {
+    test::for_each_isa([](Isa isa) {
       test::Rng rng(7);
+      g_worst = g_worst_frac = 0;
       for (Shape sh : shapes())
         for (std::size_t off : {0, 1, 3}) {
           const std::size_t ld_extra = off == 0 ? 0 : (off == 1 ? 5 : 16);
           run_shape(sh, sh.n + ld_extra, off, 0, off != 1, rng);
         }
+      MESSAGE(std::string(isa_name(isa)) << ": uniform inputs, worst |y - exact| = " << g_worst
+                                         << " u sum|terms|, " << g_worst_frac << " of the bound");
     });
   }
 
   TEST_CASE("cancellation-heavy rows stay within 2 n u sum|W x|") {
-    test::for_each_isa([](Isa) {
+    test::for_each_isa([](Isa isa) {
       test::Rng rng(11);
+      g_worst = g_worst_frac = 0;
       for (Shape sh : {Shape{4, 4099}, Shape{17, 1000}, Shape{5, 33}, Shape{64, 64}, Shape{3, 17}})
         for (bool with_b : {false, true}) run_shape(sh, sh.n + 3, 0, 1, with_b, rng);
+      MESSAGE(std::string(isa_name(isa)) << ": cancellation-heavy, worst |y - exact| = " << g_worst
+                                         << " u sum|terms|, " << g_worst_frac << " of the bound");
     });
   }
 
