@@ -387,6 +387,7 @@ TEST_SUITE("matvec") {
                          std::invalid_argument);
     CHECK_NOTHROW(matvec(W, 4, 4, 4, x, b, b));  // in place on the bias
     CHECK_THROWS_AS(matvec(W, std::size_t(1) << 62, 4, 4, x, nullptr, y), std::out_of_range);
+    CHECK_THROWS_AS(matvec(W, 2, std::size_t(1) << 62, std::size_t(1) << 62, x, nullptr, y), std::out_of_range);
     CHECK_THROWS_WITH_AS(matvec_act(W, 2, 4, 4, x, nullptr, Activation(99), 0, nullptr, y),
                          doctest::Contains("f = 99"), std::invalid_argument);
     CHECK_THROWS_WITH_AS(matvec_act(W, 2, 4, 4, x, nullptr, Activation::relu, 0, y, y + 1),

@@ -19,7 +19,7 @@ std::size_t check_matrix(const char* fn, const float* W, std::size_t m, std::siz
     if (W == nullptr)
       detail::fail_arg(fn, "W is null but m = " + std::to_string(m) + ", n = " + std::to_string(n));
     const std::size_t max_floats = std::size_t(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(float);
-    if ((m - 1) > (max_floats - n) / ld)
+    if (n > max_floats || (m - 1) > (max_floats - n) / ld)
       detail::fail_range(fn, "m * ld overflows (m = " + std::to_string(m) + ", ld = " +
                                  std::to_string(ld) + ")");
   }

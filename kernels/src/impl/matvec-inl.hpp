@@ -185,6 +185,9 @@ void matvec_act(const float* W, std::size_t m, std::size_t n, std::size_t ld, co
 // Measured (avx512, best of 2000 runs): 256x256 4 rows 32.3 G elem/s, 8 rows 32.2, 2 rows 29.5
 // (stream 32-34); software prefetch 8 lines ahead in each row: 26.3 (4 rows), 24.5 (8 rows),
 // and no gain at 1024x1024 (7.6 vs 7.9): the hardware prefetchers already follow 4-8 rows.
+// Not kept either: holding a 128-float strip of y in registers over all m rows (no y traffic)
+// measured 30.4-32.8 vs 28.0-31.8 at 256x256 (+3%, within noise), with chains m long instead of
+// m/4 and a strided walk over W that would need a size switch.
 template <class Arch, bool kFirst, bool kPrefetch>
 inline void axpy_rows4(const float* W, std::size_t ld, const float* v, float* y, std::size_t n) {
   using B = vf<Arch>;
