@@ -82,6 +82,20 @@ inline void widen(vf<Arch> v, vd<Arch>& lo, vd<Arch>& hi) {
   }
 }
 
+// The float vector of two double halves (each rounded once).
+template <class Arch>
+inline vf<Arch> narrow(vd<Arch> lo, vd<Arch> hi) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)), _mm512_cvtpd_ps(hi),
+                              1);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)),
+                                _mm256_cvtpd_ps(hi), 1);
+  } else {
+    return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi));
+  }
+}
+
 // acc += v, in double.
 template <class Arch>
 inline void acc_add(vd<Arch>& a0, vd<Arch>& a1, vf<Arch> v) {
@@ -128,9 +142,9 @@ inline Split split(double v) {
   return {hi, static_cast<float>(v - double(hi))};
 }
 
-// e^(dh + dl) for dh in [-88, 0] and |dl| <= ulp(dh)/2, rounded once (the product 2^n (1 + q)
-// is exact). 0 when dh * log2(e) rounds to -127 (true value < 2^-126.5: below the normal range,
-// flushed). The polynomial and reduction are those of exp<Arch> in math-inl.hpp.
+// e^(dh + dl) for dh in [kLow - 0.25, 0] and |dl| <= ulp(dh)/2, rounded once (the scaling by
+// 2^n is exact for normal results). The polynomial and reduction are those of exp<Arch> in
+// math-inl.hpp.
 template <class Arch>
 inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl) {
   using B = vf<Arch>;
@@ -147,10 +161,18 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl) {
   p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
   p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
   const B q = fmadd<Arch>(p * r, r, r);
-  // 2^n from t's bits: (bits(t) << 23) = n << 23 since bits(t) = 0x4B400000 + n; n >= -127.
+  // 2^n from t's bits: (bits(t) << 23) = n << 23 since bits(t) = 0x4B400000 + n; n >= -127,
+  // and n = -127 gives the bits of +0: clamped and masked entries become exactly 0 without an
+  // underflow (vscalefps was 3x slower on rows with masked entries: an FP assist per
+  // underflowing result).
   const B scale = as_float<Arch>((as_int<Arch>(t) << 23) + vi<Arch>(127 << 23));
   return (B(1.0f) + q) * scale;
 }
+
+// The clamp of x - max: exp_split is exactly 0 at and below it (n = -127: e^-87.7 < 2^-126.5,
+// below the normal range, flushed).
+template <class Arch>
+constexpr float kLow = -88.0f;
 
 // What pass 1 leaves for pass 2.
 struct RowSum {
@@ -165,54 +187,54 @@ struct RowSum {
   double logS() const { return std::log(k) + std::log1p(T / k); }
 };
 
-// Block max of x[0, n) and whether a NaN or +inf is in it.
+// Block max of x[0, n). NaN is skipped here (maxps returns its second operand when either is
+// NaN, and the accumulator is that operand); it reaches S through the exp pass instead.
 template <class Arch>
-inline float block_max(const float* x, std::size_t n, bool& bad) {
+inline float block_max(const float* x, std::size_t n) {
   using B = vf<Arch>;
   constexpr std::size_t L = B::size;
-  B m0(-kInf), m1(-kInf);
-  auto nan = xsimd::isnan(m0);
+  B m0(-kInf), m1(-kInf), m2(-kInf), m3(-kInf);
   std::size_t i = 0;
-  for (; i + 2 * L <= n; i += 2 * L) {
-    const B a = B::load_unaligned(x + i), b = B::load_unaligned(x + i + L);
-    m0 = xsimd::max(m0, a);
-    m1 = xsimd::max(m1, b);
-    nan = nan | xsimd::isnan(a) | xsimd::isnan(b);
+  for (; i + 4 * L <= n; i += 4 * L) {
+    m0 = xsimd::max(B::load_unaligned(x + i), m0);
+    m1 = xsimd::max(B::load_unaligned(x + i + L), m1);
+    m2 = xsimd::max(B::load_unaligned(x + i + 2 * L), m2);
+    m3 = xsimd::max(B::load_unaligned(x + i + 3 * L), m3);
   }
-  for (; i + L <= n; i += L) {
-    const B a = B::load_unaligned(x + i);
-    m0 = xsimd::max(m0, a);
-    nan = nan | xsimd::isnan(a);
-  }
-  if (i < n) {
-    const B a = load_part<Arch>(x + i, n - i, -kInf);
-    m0 = xsimd::max(m0, a);
-    nan = nan | xsimd::isnan(a);
-  }
-  const float m = hmax<Arch>(xsimd::max(m0, m1));
-  bad = xsimd::any(nan) || m == kInf;
-  return m;
+  for (; i + L <= n; i += L) m0 = xsimd::max(B::load_unaligned(x + i), m0);
+  if (i < n) m1 = xsimd::max(load_part<Arch>(x + i, n - i, -kInf), m1);
+  return hmax<Arch>(xsimd::max(xsimd::max(m0, m1), xsimd::max(m2, m3)));
 }
 
 // Pass 1 over one block [x, x + n) against the running max m: stores e into y (kStore), adds
-// e to kv/tv (entries equal to m counted in kv when kSplit), and for soft targets p adds p to
-// pacc and p (x - m) to dacc (all in double).
-template <class Arch, bool kStore, bool kSplit, bool kSoft>
+// e to T (entries equal to m counted in k instead when kSplit), and for soft targets p adds p
+// to P and p (x - m) to D (all in double). A NaN x propagates into T (so into S).
+// kCareful (|m| >= 2^22, where m - 88 rounds too coarsely): clamp x - m after the split
+// instead of x before it (2 more operations per vector).
+template <class Arch, bool kStore, bool kSplit, bool kSoft, bool kCareful>
 inline void block_exp(const float* x, const float* p, float* y, std::size_t n, float m,
                       double& k, double& T, double& P, double& D) {
   using B = vf<Arch>;
   using BD = vd<Arch>;
   constexpr std::size_t L = B::size;
-  const B vm(m), vneg(-m), vlo(-88.0f), zero(0.0f), one(1.0f);
+  // Entries below m + kLow are clamped there, where exp_split returns exactly 0 (|m| < 2^22:
+  // m + kLow is within 0.25 of exact).
+  const B vm(m), vneg(-m), vlo(m + kLow<Arch>), vdlo(kLow<Arch>), zero(0.0f), one(1.0f);
   const BD md = BD(double(m));
-  BD t0(0.0), t1(0.0), t2(0.0), t3(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
+  BD t0(0.0), t1(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
   B kc(0.0f);
-  auto one_vec = [&](B xv, B pv, float* dst, std::size_t r, BD& a0, BD& a1) {
+  // e for one vector (stored when kStore), with the max entries zeroed when kSplit.
+  auto one_vec = [&](B xv, B pv, float* dst, std::size_t r) {
     B dh, dl;
-    two_sum<Arch>(xv, vneg, dh, dl);
-    const auto keep = dh >= vlo;  // false for -inf (where dl is NaN) and far below the max
-    dl = xsimd::select(keep, dl, zero);
-    dh = xsimd::select(keep, dh, vlo);
+    if constexpr (kCareful) {
+      two_sum<Arch>(xv, vneg, dh, dl);
+      const auto low = dh < vdlo;  // -inf (dl NaN there) and far below the max; NaN stays
+      dl = xsimd::select(low, zero, dl);
+      dh = xsimd::select(low, vdlo, dh);
+    } else {
+      // max(lo, x): -inf -> lo, NaN x stays NaN (maxps returns its second operand).
+      two_sum<Arch>(xsimd::max(vlo, xv), vneg, dh, dl);
+    }
     B e = exp_split<Arch>(dh, dl);
     if constexpr (kStore) {
       if (r == L)
@@ -225,7 +247,6 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       kc += xsimd::select(ismax, one, zero);
       e = xsimd::select(ismax, zero, e);
     }
-    acc_add<Arch>(a0, a1, e);
     if constexpr (kSoft) {
       acc_add<Arch>(p0, p1, pv);
       BD xl, xh, pl, ph;
@@ -235,25 +256,29 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       d0 += xsimd::select(pl == BD(0.0), BD(0.0), pl * (xl - md));
       d1 += xsimd::select(ph == BD(0.0), BD(0.0), ph * (xh - md));
     }
+    return e;
   };
   std::size_t i = 0;
   for (; i + 2 * L <= n; i += 2 * L) {
     B pa = zero, pb = zero;
     if constexpr (kSoft) pa = B::load_unaligned(p + i), pb = B::load_unaligned(p + i + L);
-    one_vec(B::load_unaligned(x + i), pa, kStore ? y + i : nullptr, L, t0, t1);
-    one_vec(B::load_unaligned(x + i + L), pb, kStore ? y + i + L : nullptr, L, t2, t3);
+    const B ea = one_vec(B::load_unaligned(x + i), pa, kStore ? y + i : nullptr, L);
+    const B eb = one_vec(B::load_unaligned(x + i + L), pb, kStore ? y + i + L : nullptr, L);
+    // One float add per pair, then the double sum: each e perturbed by <= 2^-24 relative.
+    acc_add<Arch>(t0, t1, ea + eb);
   }
   for (; i + L <= n; i += L) {
     B pa = zero;
     if constexpr (kSoft) pa = B::load_unaligned(p + i);
-    one_vec(B::load_unaligned(x + i), pa, kStore ? y + i : nullptr, L, t0, t1);
+    acc_add<Arch>(t0, t1, one_vec(B::load_unaligned(x + i), pa, kStore ? y + i : nullptr, L));
   }
   if (i < n) {
     B pa = zero;
     if constexpr (kSoft) pa = load_part<Arch>(p + i, n - i, 0.0f);
-    one_vec(load_part<Arch>(x + i, n - i, -kInf), pa, kStore ? y + i : nullptr, n - i, t0, t1);
+    acc_add<Arch>(t0, t1, one_vec(load_part<Arch>(x + i, n - i, -kInf), pa,
+                                  kStore ? y + i : nullptr, n - i));
   }
-  T += hsum<Arch>((t0 + t2) + (t1 + t3));
+  T += hsum<Arch>(t0 + t1);
   if constexpr (kSplit) k += double(xsimd::hadd(kc));
   if constexpr (kSoft) {
     P += hsum<Arch>(p0 + p1);
@@ -273,9 +298,8 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
   s.nb = 0;
   for (std::size_t i0 = 0; i0 < n; i0 += blk) {
     const std::size_t len = n - i0 < blk ? n - i0 : blk;
-    bool bad = false;
-    const float mb = block_max<Arch>(x + i0, len, bad);
-    if (bad) {
+    const float mb = block_max<Arch>(x + i0, len);
+    if (mb == kInf) {
       s.nan_row = true;
       return;
     }
@@ -290,7 +314,12 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       s.M = mb;
     }
     s.mused[s.nb++] = s.M;
-    if (s.M == -kInf) {  // every entry so far is masked
+    if (s.M == -kInf) {  // every entry so far is masked (or NaN)
+      for (std::size_t i = 0; i < len; ++i)
+        if (x[i0 + i] != x[i0 + i]) {
+          s.nan_row = true;
+          return;
+        }
       if constexpr (kStore)
         for (std::size_t i = 0; i < len; ++i) y[i0 + i] = 0.0f;
       if constexpr (kSoft) {
@@ -301,11 +330,15 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       }
       continue;
     }
-    block_exp<Arch, kStore, kSplit, kSoft>(x + i0, kSoft ? p + i0 : nullptr,
-                                           kStore ? y + i0 : nullptr, len, s.M, s.k, s.T, s.P,
-                                           s.D);
+    const float* pb = kSoft ? p + i0 : nullptr;
+    float* yb = kStore ? y + i0 : nullptr;
+    if (s.M > -4194304.0f && s.M < 4194304.0f)  // 2^22
+      block_exp<Arch, kStore, kSplit, kSoft, false>(x + i0, pb, yb, len, s.M, s.k, s.T, s.P, s.D);
+    else
+      block_exp<Arch, kStore, kSplit, kSoft, true>(x + i0, pb, yb, len, s.M, s.k, s.T, s.P, s.D);
   }
-  if (s.M == -kInf) s.nan_row = true;  // all masked
+  // All masked, or a NaN somewhere (it reached T, or D for soft targets).
+  if (s.M == -kInf || s.T != s.T || s.D != s.D) s.nan_row = true;
 }
 
 template <class Arch>
@@ -382,6 +415,7 @@ template <class Arch>
 void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
                       std::size_t ld) {
   using B = vf<Arch>;
+  using BD = vd<Arch>;
   constexpr std::size_t L = B::size;
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
@@ -390,15 +424,12 @@ void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
       sm::fill<Arch>(y, n, sm::kNaN);
       continue;
     }
-    const sm::Split ls = sm::split(s.logS());
-    const B vneg(-s.M), lh(-ls.hi), ll(ls.lo), ninf(-sm::kInf);
-    // y = ((x - M) - L) as double-float sums, rounded once; masked entries -inf.
+    // y = (x - M) - log S in double (x - M exact there), rounded once; -inf stays -inf.
+    const BD md = BD(double(s.M)), lsv = BD(s.logS());
     auto f = [&](B xv) {
-      B dh, dl, t, te;
-      sm::two_sum<Arch>(xv, vneg, dh, dl);
-      sm::two_sum<Arch>(dh, lh, t, te);
-      const B v = t + ((te + dl) - ll);
-      return xsimd::select(xv == ninf, ninf, v);
+      BD lo, hi;
+      sm::widen<Arch>(xv, lo, hi);
+      return sm::narrow<Arch>((lo - md) - lsv, (hi - md) - lsv);
     };
     std::size_t i = 0;
     for (; i + 2 * L <= n; i += 2 * L) {
