@@ -70,9 +70,11 @@ inline void store_part(float* p, std::size_t r, vf<Arch> v) {
 template <class Arch>
 inline void widen(vf<Arch> v, vd<Arch>& lo, vd<Arch>& hi) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
-    // (shuffle, not extractf64x4: GCC 12's version of that trips -Wuninitialized)
-    hi = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_shuffle_f32x4(v, v, 0xEE)));
+    lo = _mm512_maskz_cvtps_pd(__mmask8(0xFF), _mm512_castps512_ps256(v));
+    // (maskz shuffle, not extractf64x4 / shuffle_f32x4: GCC 12's unmasked forms use an
+    // undefined pass-through and trip -Wuninitialized)
+    hi = _mm512_maskz_cvtps_pd(
+        __mmask8(0xFF), _mm512_castps512_ps256(_mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), v, v, 0xEE)));
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
     lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
     hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
@@ -96,6 +98,18 @@ inline vf<Arch> narrow(vd<Arch> lo, vd<Arch> hi) {
   }
 }
 
+// v where p != 0, else 0 (a zero target contributes 0 even where v is -inf or NaN).
+template <class Arch>
+inline vd<Arch> where_nonzero(vd<Arch> p, vd<Arch> v) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(p, _mm512_setzero_pd(), _CMP_NEQ_UQ), v);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_and_pd(_mm256_cmp_pd(p, _mm256_setzero_pd(), _CMP_NEQ_UQ), v);
+  } else {
+    return _mm_and_pd(_mm_cmpneq_pd(p, _mm_setzero_pd()), v);
+  }
+}
+
 // acc += v, in double.
 template <class Arch>
 inline void acc_add(vd<Arch>& a0, vd<Arch>& a1, vf<Arch> v) {
@@ -105,24 +119,53 @@ inline void acc_add(vd<Arch>& a0, vd<Arch>& a1, vf<Arch> v) {
   a1 += hi;
 }
 
-// Sum of the lanes (not xsimd::hadd: on AVX-512 it uses extractf64x4, whose GCC 12 header
-// trips -Wuninitialized).
+// Sum of the lanes, as a shuffle tree (not xsimd::hadd: on AVX-512 it uses extractf64x4,
+// whose GCC 12 header trips -Wuninitialized).
 template <class Arch>
 inline double hsum(vd<Arch> v) {
-  alignas(64) double t[vd<Arch>::size];
-  v.store_aligned(t);
-  double s = 0.0;
-  for (std::size_t k = 0; k < vd<Arch>::size; ++k) s += t[k];
-  return s;
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    // 512 -> 256 with shuffle_f32x4 (the f64x2 / permute_pd forms trip GCC 12's
+    // -Wuninitialized), then as AVX2.
+    const __m512 f = _mm512_castpd_ps(v);
+    __m256d a = _mm256_add_pd(_mm512_castpd512_pd256(v),
+                              _mm256_castps_pd(_mm512_castps512_ps256(_mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), f, f, 0xEE))));
+    a = _mm256_add_pd(a, _mm256_permute2f128_pd(a, a, 1));
+    a = _mm256_add_pd(a, _mm256_permute_pd(a, 5));
+    return _mm256_cvtsd_f64(a);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    __m256d a = v;
+    a = _mm256_add_pd(a, _mm256_permute2f128_pd(a, a, 1));
+    a = _mm256_add_pd(a, _mm256_permute_pd(a, 5));
+    return _mm256_cvtsd_f64(a);
+  } else {
+    __m128d a = v;
+    return _mm_cvtsd_f64(_mm_add_pd(a, _mm_unpackhi_pd(a, a)));
+  }
 }
 
+// Max of the lanes, as a shuffle tree (no NaN in v here).
 template <class Arch>
 inline float hmax(vf<Arch> v) {
-  alignas(64) float t[vf<Arch>::size];
-  v.store_aligned(t);
-  float m = t[0];
-  for (std::size_t k = 1; k < vf<Arch>::size; ++k) m = t[k] > m ? t[k] : m;
-  return m;
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    const __m512 f = v;
+    __m256 a = _mm256_max_ps(_mm512_castps512_ps256(f),
+                             _mm512_castps512_ps256(_mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), f, f, 0xEE)));
+    a = _mm256_max_ps(a, _mm256_permute2f128_ps(a, a, 1));
+    a = _mm256_max_ps(a, _mm256_permute_ps(a, 0x4E));
+    a = _mm256_max_ps(a, _mm256_permute_ps(a, 0xB1));
+    return _mm256_cvtss_f32(a);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    __m256 a = v;
+    a = _mm256_max_ps(a, _mm256_permute2f128_ps(a, a, 1));
+    a = _mm256_max_ps(a, _mm256_permute_ps(a, 0x4E));
+    a = _mm256_max_ps(a, _mm256_permute_ps(a, 0xB1));
+    return _mm256_cvtss_f32(a);
+  } else {
+    __m128 a = v;
+    a = _mm_max_ps(a, _mm_shuffle_ps(a, a, 0x4E));
+    a = _mm_max_ps(a, _mm_shuffle_ps(a, a, 0xB1));
+    return _mm_cvtss_f32(a);
+  }
 }
 
 // s + e = a + b exactly (Knuth's TwoSum; no FMA needed, so SSE2 gets it too).
@@ -161,12 +204,18 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl) {
   p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
   p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
   const B q = fmadd<Arch>(p * r, r, r);
-  // 2^n from t's bits: (bits(t) << 23) = n << 23 since bits(t) = 0x4B400000 + n; n >= -127,
-  // and n = -127 gives the bits of +0: clamped and masked entries become exactly 0 without an
-  // underflow (vscalefps was 3x slower on rows with masked entries: an FP assist per
-  // underflowing result).
-  const B scale = as_float<Arch>((as_int<Arch>(t) << 23) + vi<Arch>(127 << 23));
-  return (B(1.0f) + q) * scale;
+  // Elsewhere 2^n from t's bits: (bits(t) << 23) = n << 23 since bits(t) = 0x4B400000 + n;
+  // n >= -127, and n = -127 gives the bits of +0: clamped and masked entries become exactly 0
+  // without an underflow.
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    // (1 + q) 2^n in one instruction; lanes with n = -127 are zeroed by the mask (NaN kept: the
+    // compare is unordered-true), so nothing
+    // underflows there (an underflowing vscalefps costs an FP assist: 3x slower rows).
+    return _mm512_maskz_scalef_ps(_mm512_cmp_ps_mask(n, B(-126.5f), _CMP_NLE_UQ), B(1.0f) + q, n);
+  } else {
+    const B scale = as_float<Arch>((as_int<Arch>(t) << 23) + vi<Arch>(127 << 23));
+    return (B(1.0f) + q) * scale;
+  }
 }
 
 // The clamp of x - max: exp_split is exactly 0 at and below it (n = -127: e^-87.7 < 2^-126.5,
@@ -253,8 +302,8 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       widen<Arch>(xv, xl, xh);
       widen<Arch>(pv, pl, ph);
       // p = 0 contributes 0 even at a masked (-inf) logit.
-      d0 += xsimd::select(pl == BD(0.0), BD(0.0), pl * (xl - md));
-      d1 += xsimd::select(ph == BD(0.0), BD(0.0), ph * (xh - md));
+      d0 += where_nonzero<Arch>(pl, pl * (xl - md));
+      d1 += where_nonzero<Arch>(ph, ph * (xh - md));
     }
     return e;
   };
@@ -279,7 +328,11 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
                                   kStore ? y + i : nullptr, n - i));
   }
   T += hsum<Arch>(t0 + t1);
-  if constexpr (kSplit) k += double(xsimd::hadd(kc));
+  if constexpr (kSplit) {
+    BD c0, c1;
+    widen<Arch>(kc, c0, c1);
+    k += hsum<Arch>(c0 + c1);
+  }
   if constexpr (kSoft) {
     P += hsum<Arch>(p0 + p1);
     D += hsum<Arch>(d0 + d1);
