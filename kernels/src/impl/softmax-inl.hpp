@@ -308,12 +308,20 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
     return e;
   };
   std::size_t i = 0;
+  auto pload = [&](std::size_t j) { return kSoft ? B::load_unaligned(p + j) : zero; };
+  auto at = [&](std::size_t j) { return kStore ? y + j : nullptr; };
+  // A float tree of depth 2 over 4 vectors, then the double sum: each e perturbed by <= 2
+  // roundings (2^-23 relative), and one widening per 4 vectors instead of per vector.
+  for (; i + 4 * L <= n; i += 4 * L) {
+    const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
+    const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
+    const B ec = one_vec(B::load_unaligned(x + i + 2 * L), pload(i + 2 * L), at(i + 2 * L), L);
+    const B ed = one_vec(B::load_unaligned(x + i + 3 * L), pload(i + 3 * L), at(i + 3 * L), L);
+    acc_add<Arch>(t0, t1, (ea + eb) + (ec + ed));
+  }
   for (; i + 2 * L <= n; i += 2 * L) {
-    B pa = zero, pb = zero;
-    if constexpr (kSoft) pa = B::load_unaligned(p + i), pb = B::load_unaligned(p + i + L);
-    const B ea = one_vec(B::load_unaligned(x + i), pa, kStore ? y + i : nullptr, L);
-    const B eb = one_vec(B::load_unaligned(x + i + L), pb, kStore ? y + i + L : nullptr, L);
-    // One float add per pair, then the double sum: each e perturbed by <= 2^-24 relative.
+    const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
+    const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
     acc_add<Arch>(t0, t1, ea + eb);
   }
   for (; i + L <= n; i += L) {
@@ -464,12 +472,26 @@ void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n, std
   }
 }
 
+// y[i] = f(x[i]) over one row, the tail through masked loads and stores.
+template <class Arch, class F>
+inline void log_pass(const float* x, float* y, std::size_t n, F f) {
+  using B = vf<Arch>;
+  constexpr std::size_t L = B::size;
+  std::size_t i = 0;
+  for (; i + 2 * L <= n; i += 2 * L) {
+    const B a = B::load_unaligned(x + i), b = B::load_unaligned(x + i + L);
+    f(a).store_unaligned(y + i);
+    f(b).store_unaligned(y + i + L);
+  }
+  for (; i + L <= n; i += L) f(B::load_unaligned(x + i)).store_unaligned(y + i);
+  if (i < n) sm::store_part<Arch>(y + i, n - i, f(sm::load_part<Arch>(x + i, n - i, 0.0f)));
+}
+
 template <class Arch>
 void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
                       std::size_t ld) {
   using B = vf<Arch>;
   using BD = vd<Arch>;
-  constexpr std::size_t L = B::size;
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
     sm::row_pass1<Arch, false, true, false>(x, nullptr, nullptr, n, s);
@@ -477,21 +499,28 @@ void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
       sm::fill<Arch>(y, n, sm::kNaN);
       continue;
     }
-    // y = (x - M) - log S in double (x - M exact there), rounded once; -inf stays -inf.
-    const BD md = BD(double(s.M)), lsv = BD(s.logS());
-    auto f = [&](B xv) {
-      BD lo, hi;
-      sm::widen<Arch>(xv, lo, hi);
-      return sm::narrow<Arch>((lo - md) - lsv, (hi - md) - lsv);
-    };
-    std::size_t i = 0;
-    for (; i + 2 * L <= n; i += 2 * L) {
-      const B a = B::load_unaligned(x + i), b = B::load_unaligned(x + i + L);
-      f(a).store_unaligned(y + i);
-      f(b).store_unaligned(y + i + L);
+    const double lsd = s.logS();
+    const double K = -(double(s.M) + lsd);  // y = x + K
+    if (lsd >= 0x1p-20 * (-K < 0 ? K : -K)) {
+      // Float path: K as hi + lo (error <= 2^-47 |K| <= 2^-27 L <= 2^-27 |y|), y = x + K by
+      // TwoSum, rounded once: <= 0.6 ULP. 10 operations per vector against 14 in double.
+      const sm::Split ks = sm::split(K);
+      const B kh(ks.hi), kl(ks.lo), ninf(-sm::kInf);
+      log_pass<Arch>(x, y, n, [&](B xv) {
+        B t, e;
+        sm::two_sum<Arch>(xv, kh, t, e);
+        return xsimd::select(xv == ninf, ninf, t + (e + kl));  // -inf: e is NaN
+      });
+    } else {
+      // A dominant entry (log S tiny next to |M|): y = (x - M) - log S in double (x - M exact
+      // there), rounded once; -inf stays -inf.
+      const BD md = BD(double(s.M)), lsv = BD(lsd);
+      log_pass<Arch>(x, y, n, [&](B xv) {
+        BD lo, hi;
+        sm::widen<Arch>(xv, lo, hi);
+        return sm::narrow<Arch>((lo - md) - lsv, (hi - md) - lsv);
+      });
     }
-    for (; i + L <= n; i += L) f(B::load_unaligned(x + i)).store_unaligned(y + i);
-    if (i < n) sm::store_part<Arch>(y + i, n - i, f(sm::load_part<Arch>(x + i, n - i, 0.0f)));
   }
 }
 
