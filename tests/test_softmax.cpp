@@ -142,6 +142,19 @@ TEST_SUITE("softmax") {
     });
   }
 
+  TEST_CASE("huge logits (|max| >= 2^22: the careful clamp path)") {
+    test::for_each_isa([](Isa isa) {
+      for (float shift : {1e7f, -1e7f, 3e30f})
+        for (std::size_t n : {5, 100, 5000}) {
+          CAPTURE(shift);
+          CAPTURE(n);
+          std::vector<float> x = logits(n, 100.0f, n + 3, 0.2);
+          for (auto& v : x) v += shift;
+          check_softmax_row(x, isa, "huge logits");
+        }
+    });
+  }
+
   TEST_CASE("long rows: several blocks with a growing running max, and 1Mi + 3") {
     test::for_each_isa([](Isa isa) {
       for (std::size_t n : {std::size_t(3 * 4096 + 5), std::size_t((1 << 20) + 3)}) {
