@@ -301,9 +301,13 @@ TEST_SUITE("softmax") {
       CHECK(hy[0] == 0.5f);
       CHECK(hy[1] == 0.0f);
       CHECK(hy[2] == 0.5f);
-      // n = 0 is a no-op.
+      // n = 0: no-ops, and an empty soft-target loss is 0.
       simdense::softmax(nullptr, nullptr, 0);
       simdense::log_softmax(nullptr, nullptr, 0);
+      simdense::softmax_backward(nullptr, nullptr, nullptr, 0);
+      simdense::log_softmax_backward(nullptr, nullptr, nullptr, 0);
+      CHECK(simdense::cross_entropy_soft(nullptr, 0, nullptr, 0) == 0.0f);
+      CHECK(simdense::cross_entropy_soft_grad(nullptr, 0, nullptr, 0, nullptr) == 0.0f);
     });
   }
 
