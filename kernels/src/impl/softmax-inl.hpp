@@ -233,7 +233,7 @@ struct RowSum {
   std::size_t nb;   // blocks
   float mused[kMaxBlocks];  // the running max each block's e were computed against
   double S() const { return k + T; }
-  double logS() const { return std::log(k) + std::log1p(T / k); }
+  double logS() const { return k == 1.0 ? std::log1p(T) : std::log(k) + std::log1p(T / k); }
 };
 
 // Block max of x[0, n). NaN is skipped here (maxps returns its second operand when either is
