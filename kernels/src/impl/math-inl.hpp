@@ -46,6 +46,21 @@ inline vf<Arch> fnmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
   }
 }
 
+// a*b - p exactly, where p = a*b rounded (the error of a product): one FMA on AVX2/AVX-512,
+// Dekker's split on SSE2 (exact while |a|, |b| < 2^100 and no underflow).
+template <class Arch>
+inline vf<Arch> prod_err(vf<Arch> a, vf<Arch> b, vf<Arch> p) {
+  if constexpr (kHasFma<Arch>) {
+    return vf<Arch>(0.0f) - fnmadd<Arch>(a, b, p);
+  } else {
+    const vf<Arch> k(4097.0f);  // 2^12 + 1: splits 24 bits into 12 + 12
+    const vf<Arch> ca = k * a, cb = k * b;
+    const vf<Arch> ah = ca - (ca - a), al = a - ah;
+    const vf<Arch> bh = cb - (cb - b), bl = b - bh;
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  }
+}
+
 template <class Arch>
 inline vf<Arch> splat(float v) {
   return vf<Arch>(v);
@@ -103,6 +118,69 @@ inline vf<Arch> exp(vf<Arch> x) {
   const vi<Arch> n2 = ni - n1;
   const B y = (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
   return xsimd::select(xsimd::isnan(x), x + x, y);
+}
+
+// e^(hi + lo) * 2^k: the exp core for an argument carried in two floats (|lo| <= ulp(hi), e.g.
+// -x^2/2 split exactly by an FMA) and a result pre-scaled by 2^k (k in [0, 64]) so a caller can
+// keep full precision where e^(hi+lo) itself would be subnormal and then scale back once.
+// Same polynomial and bound as exp (<= 1 ULP of e^(hi+lo)*2^k on FMA ISAs). hi is clamped to
+// [-150, 89]: below -150 the result is 0 even after a 2^64 scaling, above 89 it is +inf (k = 0).
+// NaN in hi propagates.
+template <class Arch>
+inline vf<Arch> exp_ext(vf<Arch> hi, vf<Arch> lo, vi<Arch> k) {
+  using B = vf<Arch>;
+  const B xc = xsimd::min(xsimd::max(hi, B(-150.0f)), B(89.0f));
+  const B n = round_nearest<Arch>(xc * B(1.44269504088896341f));
+  // r = (hi - n*ln2) + lo, the first step exact (C1 has 9 bits, |n| <= 217).
+  B r = fnmadd<Arch>(n, B(0.693359375f), xc);
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r) + lo;
+  B p(1.9875691500e-4f);
+  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
+  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
+  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
+  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
+  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
+  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  // n + k in [-217, 129]: two factors 2^n1 * 2^n2, both normal; one rounding at the end.
+  const vi<Arch> ni = xsimd::batch_cast<std::int32_t>(n) + k;
+  const vi<Arch> n1 = ni >> 1;
+  const vi<Arch> n2 = ni - n1;
+  const B y = (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
+  return xsimd::select(xsimd::isnan(hi), hi + hi, y);
+}
+
+// e^x - 1 without the cancellation of exp(x) - 1 near 0: <= 1 ULP on FMA ISAs for x <= 0 (what
+// elu needs; measured by tests/test_activations.cpp over every float), subnormal x returned as
+// is, expm1(-inf) = -1, NaN propagates. Positive x is supported up to overflow (+inf above
+// 88.72) with the same construction; its bound is not separately tested.
+template <class Arch>
+inline vf<Arch> expm1(vf<Arch> x) {
+  using B = vf<Arch>;
+  // Below -17.5, e^x < 2^-25 and e^x - 1 rounds to -1; above 88.8 the result is +inf.
+  const B xc = xsimd::min(xsimd::max(x, B(-17.5f)), B(88.8f));
+  // n = round(x/ln2) clamped to [-24, 128] (so 2^(n-1) - 1/2 below is exact); when the clamp
+  // bites (x < -16.6) |r| grows to 0.87 but the term it feeds is scaled by 2^-25.
+  const B n = xsimd::max(round_nearest<Arch>(xc * B(1.44269504088896341f)), B(-24.0f));
+  // r + lo = x - n*ln2 with lo the rounding error of r (ln2 = C1 + C2 + C3).
+  const B r1 = fnmadd<Arch>(n, B(0.693359375f), xc);  // exact
+  const B ch = n * B(-2.12194440e-4f);
+  const B cl = B(0.0f) - prod_err<Arch>(n, B(-2.12194440e-4f), ch);  // ch - n*C2, exact
+  const B r = r1 - ch;
+  const B lo = fnmadd<Arch>(n, B(1.646594970e-12f), ((r1 - r) - ch) + cl);
+  // expm1(r) = r + r^2 (1/2 + r P(r)), minimax on |r| <= ln2/2 (rel. error 5e-9).
+  B p(1.988281001e-4f);
+  p = fmadd<Arch>(p, r, B(1.391879981e-3f));
+  p = fmadd<Arch>(p, r, B(8.333317935e-3f));
+  p = fmadd<Arch>(p, r, B(4.166657478e-2f));
+  p = fmadd<Arch>(p, r, B(1.666666716e-1f));
+  p = fmadd<Arch>(p, r, B(0.5f));
+  const B em = r + fmadd<Arch>(r * r, p, lo);
+  // e^x - 1 = 2 * (s*em + (s - 1/2)), s = 2^(n-1): s - 1/2 is exact for n >= -24, the FMA
+  // rounds once, and the doubling is exact (or overflows to +inf when it must).
+  const B s = pow2i<Arch>(xsimd::batch_cast<std::int32_t>(n) - vi<Arch>(1));
+  const B y = B(2.0f) * fmadd<Arch>(s, em, s - B(0.5f));
+  const B y1 = xsimd::select(xsimd::abs(x) < B(0x1p-25f), x, y);  // tiny x (and +-0): x
+  return xsimd::select(xsimd::isnan(x), x + x, y1);
 }
 
 // log(1 + x) for x >= -1: <= 1 ULP (FMA ISAs). log1p(-1) = -inf, x < -1 gives NaN,
