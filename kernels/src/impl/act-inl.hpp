@@ -31,9 +31,9 @@ namespace simdense::SIMDENSE_NS {
 namespace act_detail {
 
 template <class Arch>
-inline vi<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
+inline vf<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
   // 64 where m (the lanes whose result may be subnormal), else 0.
-  return xsimd::select(xsimd::bool_cast(m), vi<Arch>(64), vi<Arch>(0));
+  return xsimd::select(m, vf<Arch>(64.0f), vf<Arch>(0.0f));
 }
 
 template <class Arch>
@@ -52,11 +52,12 @@ struct SigParts {
   explicit SigParts(B e) {
     d = B(1.0f) + e;
     derr = (B(1.0f) - d) + e;  // exact: 1 >= e
-    p0 = B(1.0f) / d;
+    p0 = recip_approx<Arch>(d);
     p = quot(B(1.0f));
   }
   // num / (1 + e) to ~0.5 ULP of the quotient: q = num*p0, then q + (num - q d - q derr)/d
-  // with 1/d ~ p0 (the residual num - q d is exact by FMA).
+  // with 1/d ~ p0 (the residual num - q d is exact by FMA). This is a Newton step: it squares
+  // the relative error of p0 (2^-14 from vrcp14ps gives 2^-28), so p0 need not be exact.
   B quot(B num) const {
     const B q = num * p0;
     const B res = fnmadd<Arch>(q, derr, fnmadd<Arch>(q, d, num));
@@ -134,7 +135,7 @@ struct Act<Activation::tanh, Arch> {
     const B E = exp<Arch>(B(2.0f) * xsimd::min(ax, B(10.0f)));
     const B d = E + B(1.0f);
     const B derr = (E - d) + B(1.0f);  // exact: E >= 1
-    const B q0 = B(2.0f) / d;
+    const B q0 = B(2.0f) * recip_approx<Arch>(d);
     const B res = fnmadd<Arch>(q0, derr, fnmadd<Arch>(q0, d, B(2.0f)));
     const B q = fmadd<Arch>(res, q0 * B(0.5f), q0);
     const B big = B(1.0f) - q;
@@ -234,7 +235,8 @@ struct Act<Activation::gelu, Arch> {
     const B q = ac * B(0.25f);  // exact
     const B u = B(1.0f) + q;
     const B uerr = (xsimd::max(q, B(1.0f)) - u) + xsimd::min(q, B(1.0f));  // exact (Fast2Sum)
-    const B t0 = B(1.0f) / u;
+    B t0 = recip_approx<Arch>(u);
+    t0 = fmadd<Arch>(t0, fnmadd<Arch>(t0, u, B(1.0f)), t0);  // Newton: ~2^-28
     // t = 1/(u + uerr) = t0 (1 + res) with res = 1 - t0 u - t0 uerr.
     const B res = fnmadd<Arch>(t0, uerr, fnmadd<Arch>(t0, u, B(1.0f)));
     B H(-1.347728632e-02f);
@@ -269,7 +271,8 @@ struct Act<Activation::gelu, Arch> {
     const B yn = act_detail::unscale<Arch>(xm * Q, deep);
     const B yp = fnmadd<Arch>(x, Q, x);
     B y = xsimd::select(neg, yn, yp);
-    y = xsimd::select(x > B(16.0f), x, y);
+    // x > 16: Phi(x) rounds to 1; x = +-0 or NaN: x itself (keeps -0 and NaN).
+    y = xsimd::select((x > B(16.0f)) || (x == B(0.0f)), x, y);
     return xsimd::select(xsimd::isnan(x), x + x, y);
   }
   // gelu'(x) = Phi(x) + x phi(x) = e (G - a phi0) for x < 0, 1 - e (G - a phi0) for x >= 0,

@@ -89,20 +89,44 @@ inline vf<Arch> pow2i(vi<Arch> n) {
   return as_float<Arch>((n + vi<Arch>(127)) << 23);
 }
 
-// e^x over the whole float range, subnormal results included; NaN propagates, e^-inf = 0,
-// e^+inf = +inf, overflow (x > 88.7228) gives +inf, never NaN. <= 1 ULP (FMA ISAs; measured
-// by tests/test_math.cpp over all floats).
+// min(hi, max(lo, x)) that keeps a NaN x (x86 min/max return the second operand when either
+// is NaN, so the constant goes first).
 template <class Arch>
-inline vf<Arch> exp(vf<Arch> x) {
+inline vf<Arch> clamp_nan(vf<Arch> x, float lo, float hi) {
+  return xsimd::min(vf<Arch>(hi), xsimd::max(vf<Arch>(lo), x));
+}
+
+// p * 2^n for integer-valued n in [-300, 129] (p in [0.7, 1.5]), rounded once (subnormal
+// results included). AVX-512: vscalefps does exactly this. Elsewhere one multiply by 2^n when
+// every lane has n in [-126, 127] (typical data), else (a rare branch) two factors
+// 2^n1 * 2^n2, n1 = n/2, both normal, the first product exact.
+template <class Arch>
+inline vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_scalef_ps(p, n);
+  } else {
+    const vi<Arch> ni = xsimd::batch_cast<std::int32_t>(xsimd::max(vf<Arch>(-300.0f), n));
+    const auto out = (ni < vi<Arch>(-126)) || (ni > vi<Arch>(127));
+    if (!xsimd::any(out)) return p * pow2i<Arch>(ni);
+    const vi<Arch> n1 = ni >> 1;
+    const vi<Arch> n2 = ni - n1;
+    return (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
+  }
+}
+
+// e^(hi + lo) * 2^k; the shared core of exp and exp_ext (kLo: whether lo is used).
+template <class Arch, bool kLo>
+inline vf<Arch> exp_impl(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
   using B = vf<Arch>;
-  // Outside [-104, 89] the result is 0 (below half the smallest subnormal) or +inf; clamping
-  // keeps n in [-150, 129] so the two-step scale below stays exact.
-  const B xc = xsimd::min(xsimd::max(x, B(-104.0f)), B(89.0f));
+  // Outside [-150, 89] the result is 0 (even after a 2^64 pre-scaling) or +inf. NaN is kept by
+  // the clamp and flows through to the result.
+  const B xc = clamp_nan<Arch>(hi, -150.0f, 89.0f);
   // n = round(x / ln2); r = x - n*ln2 with ln2 = C1 + C2, C1 = 0.693359375 has 9 significant
-  // bits so n*C1 and x - n*C1 are exact (|n| <= 150); |r| <= ln2/2 + tiny.
+  // bits so n*C1 and x - n*C1 are exact (|n| <= 217); |r| <= ln2/2 + tiny.
   const B n = round_nearest<Arch>(xc * B(1.44269504088896341f));
   B r = fnmadd<Arch>(n, B(0.693359375f), xc);
   r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  if constexpr (kLo) r = r + lo;
   // e^r = 1 + r + r^2 * P(r) on [-ln2/2, ln2/2] (Cephes expf minimax, rel. error ~ 1e-8).
   B p(1.9875691500e-4f);
   p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
@@ -111,42 +135,39 @@ inline vf<Arch> exp(vf<Arch> x) {
   p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
   p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
   p = fmadd<Arch>(p * r, r, r) + B(1.0f);
-  // Scale by 2^n in two steps, 2^n1 * 2^n2 with n1 = n/2: both factors are normal, the first
-  // product is exact, and the second rounds once, into the subnormal range if it must.
-  const vi<Arch> ni = xsimd::batch_cast<std::int32_t>(n);
-  const vi<Arch> n1 = ni >> 1;
-  const vi<Arch> n2 = ni - n1;
-  const B y = (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
-  return xsimd::select(xsimd::isnan(x), x + x, y);
+  return scale2<Arch>(p, n + k);
 }
 
-// e^(hi + lo) * 2^k: the exp core for an argument carried in two floats (|lo| <= ulp(hi), e.g.
-// -x^2/2 split exactly by an FMA) and a result pre-scaled by 2^k (k in [0, 64]) so a caller can
-// keep full precision where e^(hi+lo) itself would be subnormal and then scale back once.
-// Same polynomial and bound as exp (<= 1 ULP of e^(hi+lo)*2^k on FMA ISAs). hi is clamped to
-// [-150, 89]: below -150 the result is 0 even after a 2^64 scaling, above 89 it is +inf (k = 0).
-// NaN in hi propagates.
+// e^x over the whole float range, subnormal results included; NaN propagates, e^-inf = 0,
+// e^+inf = +inf, overflow (x > 88.7228) gives +inf, never NaN. <= 1 ULP (FMA ISAs; measured
+// by tests/test_math.cpp over all floats).
 template <class Arch>
-inline vf<Arch> exp_ext(vf<Arch> hi, vf<Arch> lo, vi<Arch> k) {
-  using B = vf<Arch>;
-  const B xc = xsimd::min(xsimd::max(hi, B(-150.0f)), B(89.0f));
-  const B n = round_nearest<Arch>(xc * B(1.44269504088896341f));
-  // r = (hi - n*ln2) + lo, the first step exact (C1 has 9 bits, |n| <= 217).
-  B r = fnmadd<Arch>(n, B(0.693359375f), xc);
-  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r) + lo;
-  B p(1.9875691500e-4f);
-  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
-  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
-  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
-  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
-  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
-  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
-  // n + k in [-217, 129]: two factors 2^n1 * 2^n2, both normal; one rounding at the end.
-  const vi<Arch> ni = xsimd::batch_cast<std::int32_t>(n) + k;
-  const vi<Arch> n1 = ni >> 1;
-  const vi<Arch> n2 = ni - n1;
-  const B y = (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
-  return xsimd::select(xsimd::isnan(hi), hi + hi, y);
+inline vf<Arch> exp(vf<Arch> x) {
+  return exp_impl<Arch, false>(x, x, vf<Arch>(0.0f));
+}
+
+// e^(hi + lo) * 2^k: exp for an argument carried in two floats (|lo| <= ulp(hi), e.g. -x^2/2
+// split exactly by an FMA) and a result pre-scaled by 2^k (k = 0 or 64, as a float) so a
+// caller keeps full precision where e^(hi+lo) itself would be subnormal and scales back once.
+// Same polynomial and bound as exp (<= 1 ULP of e^(hi+lo)*2^k on FMA ISAs). NaN propagates.
+template <class Arch>
+inline vf<Arch> exp_ext(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
+  return exp_impl<Arch, true>(hi, lo, k);
+}
+
+// An approximation of 1/d for d in [1, 2^64] good to ~2^-14 (AVX-512 vrcp14ps) or ~2^-22
+// (rcpps + one Newton step) or exact-rounded (SSE2 division). Callers follow it with an FMA
+// correction step (a Newton step on the residual), which squares the error.
+template <class Arch>
+inline vf<Arch> recip_approx(vf<Arch> d) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_rcp14_ps(d);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    const vf<Arch> r = _mm256_rcp_ps(d);
+    return fmadd<Arch>(r, fnmadd<Arch>(r, d, vf<Arch>(1.0f)), r);
+  } else {
+    return vf<Arch>(1.0f) / d;
+  }
 }
 
 // e^x - 1 without the cancellation of exp(x) - 1 near 0: <= 1 ULP on FMA ISAs for x <= 0 (what
