@@ -47,14 +47,15 @@ inline vf<Arch> unscale(vf<Arch> y, xsimd::batch_bool<float, Arch> m) {
 template <class Arch>
 struct SigParts {
   using B = vf<Arch>;
-  B d, derr, p0, p;
+  B d, derr, p0;
   SigParts() = default;
   explicit SigParts(B e) {
     d = B(1.0f) + e;
     derr = (B(1.0f) - d) + e;  // exact: 1 >= e
     p0 = recip_approx<Arch>(d);
-    p = quot(B(1.0f));
   }
+  // 1/(1 + e) to ~0.5 ULP.
+  B p() const { return quot(B(1.0f)); }
   // num / (1 + e) to ~0.5 ULP of the quotient: q = num*p0, then q + (num - q d - q derr)/d
   // with 1/d ~ p0 (the residual num - q d is exact by FMA). This is a Newton step: it squares
   // the relative error of p0 (2^-14 from vrcp14ps gives 2^-28), so p0 need not be exact.
@@ -101,16 +102,15 @@ struct Act<Activation::sigmoid, Arch> {
   // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
   // the last rounding). Subnormal results come straight from the subnormal e.
   static B f(B x, B) {
-    B es;
-    act_detail::SigParts<Arch> sp;
-    return act_detail::sigmoid_hl<Arch>(x, B(0.0f), xsimd::batch_bool<float, Arch>(false), es,
-                                        sp);
+    const B e = exp_neg<Arch>(-xsimd::abs(x));
+    const act_detail::SigParts<Arch> sp(e);
+    return sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
   }
   // sigmoid'(x) = e/(1+e)^2 = (e*p)*p (never s(1-s), which is 0 for large |x|).
   static B df(B x, B) {
-    const B e = exp<Arch>(-xsimd::abs(x));
-    act_detail::SigParts<Arch> sp(e);
-    return (e * sp.p) * sp.p;
+    const B e = exp_neg<Arch>(-xsimd::abs(x));
+    const act_detail::SigParts<Arch> sp(e);
+    return (e * sp.p()) * sp.p();
   }
 };
 
@@ -150,7 +150,7 @@ struct Act<Activation::tanh, Arch> {
     const B hi = B(-2.0f) * ax;
     const B Es = exp_ext<Arch>(hi, B(0.0f), act_detail::scale_k<Arch>(deep));
     act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(Es, deep));
-    return act_detail::unscale<Arch>(B(4.0f) * ((Es * sp.p) * sp.p), deep);
+    return act_detail::unscale<Arch>(B(4.0f) * ((Es * sp.p()) * sp.p()), deep);
   }
 };
 
@@ -214,7 +214,7 @@ struct Act<Activation::silu, Arch> {
     act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(es, deep));
     const B pos_num = fmadd<Arch>(xc, es, sp.d) + sp.derr;
     const B neg_num = es * ((sp.d + xc) + sp.derr);
-    const B r = (xsimd::select(neg, neg_num, pos_num) * sp.p) * sp.p;
+    const B r = (xsimd::select(neg, neg_num, pos_num) * sp.p()) * sp.p();
     return xsimd::select(xsimd::isnan(x), x + x, act_detail::unscale<Arch>(r, deep));
   }
 };
@@ -339,7 +339,7 @@ struct Act<Activation::gelu_tanh, Arch> {
     B es;
     act_detail::SigParts<Arch> sp;
     act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
-    const B d = sp.d, derr = sp.derr, p = sp.p;
+    const B d = sp.d, derr = sp.derr, p = sp.p();
     const B dv =
         B(1.595769167e+00f) * fmadd<Arch>(B(3.0f * 4.471499845e-02f) * xc, xc, B(1.0f));
     const B xdv = xc * dv;
@@ -356,7 +356,7 @@ struct Act<Activation::softplus, Arch> {
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|) (select, not max, so NaN propagates):
   // <= 2 ULP; softplus(-inf) = 0, softplus(+inf) = +inf.
   static B f(B x, B) {
-    const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) + log1p<Arch>(exp<Arch>(-xsimd::abs(x)));
+    const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) + log1p<Arch>(exp_neg<Arch>(-xsimd::abs(x)));
     return xsimd::select(xsimd::isnan(x), x + x, r);
   }
   static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
