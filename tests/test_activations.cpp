@@ -1,6 +1,7 @@
 // Activations and their derivatives (kernels/src/impl/act-inl.hpp) against long double
 // references, every ISA and the scalar reference. Tolerances equal the bounds documented in
 // kernels/include/simdense/activations.hpp.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -393,6 +394,35 @@ TEST_SUITE("activations") {
             activation_grad(f, ox.data(), ody.data(), ox.data(), n, alpha);
             CHECK(std::memcmp(ox.data(), dx.data(), n * 4) == 0);
           }
+        }
+      }
+    });
+  }
+
+  TEST_CASE("large arrays (streaming stores) equal the same data done in small pieces") {
+    test::for_each_isa([](Isa) {
+      const std::size_t n = (std::size_t(1) << 21) + 37;  // above the streaming threshold
+      test::Rng rng(5);
+      std::vector<float> store(n + 8), dy(n), big(n), small(n), dbig(n), dsmall(n);
+      for (std::size_t off : {0, 3}) {
+        CAPTURE(off);
+        float* x = store.data() + off;
+        for (std::size_t i = 0; i < n; ++i) x[i] = float(rng.normal() * 4), dy[i] = float(rng.normal());
+        for (Activation f : {Activation::relu, Activation::gelu}) {
+          CAPTURE(activation_name(f));
+          activation(f, x, big.data() + off % 2, n - 1);
+          activation_grad(f, x, dy.data(), dbig.data() + off % 2, n - 1);
+          for (std::size_t i = 0; i < n - 1; i += 4096) {
+            const std::size_t m = std::min<std::size_t>(4096, n - 1 - i);
+            activation(f, x + i, small.data() + off % 2 + i, m);
+            activation_grad(f, x + i, dy.data() + i, dsmall.data() + off % 2 + i, m);
+          }
+          CHECK(std::memcmp(big.data(), small.data(), (n - 1) * 4) == 0);
+          CHECK(std::memcmp(dbig.data(), dsmall.data(), (n - 1) * 4) == 0);
+          // In place.
+          std::vector<float> xx(x, x + n - 1);
+          activation(f, xx.data(), xx.data(), n - 1);
+          CHECK(std::memcmp(xx.data(), small.data() + off % 2, (n - 1) * 4) == 0);
         }
       }
     });

@@ -13,14 +13,15 @@ namespace simdense::SIMDENSE_NS {
 template <Activation F, class Arch>
 void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
-  map_unary<Arch>(x, y, n, [a](vf<Arch> v) { return Act<F, Arch>::f(v, a); });
+  const auto fn = [a](vf<Arch> v) { return Act<F, Arch>::f(v, a); };
+  map_unary<Arch, decltype(fn), true>(x, y, n, fn);
 }
 
 template <Activation F, class Arch>
 void act_bwd_kernel(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
-  map_binary<Arch>(x, dy, dx, n,
-                   [a](vf<Arch> v, vf<Arch> g) { return g * Act<F, Arch>::df(v, a); });
+  const auto fn = [a](vf<Arch> v, vf<Arch> g) { return g * Act<F, Arch>::df(v, a); };
+  map_binary<Arch, decltype(fn), true>(x, dy, dx, n, fn);
 }
 
 // Backward passes from the forward output y (cheaper, weaker: see activations.hpp).
@@ -43,7 +44,8 @@ template <class Arch, class D>
 void act_bwd_from_y_kernel(const float* y, const float* dy, float* dx, std::size_t n,
                            float alpha, D d) {
   const vf<Arch> a(alpha);
-  map_binary<Arch>(y, dy, dx, n, [a, d](vf<Arch> v, vf<Arch> g) { return g * d(v, a); });
+  const auto fn = [a, d](vf<Arch> v, vf<Arch> g) { return g * d(v, a); };
+  map_binary<Arch, decltype(fn), true>(y, dy, dx, n, fn);
 }
 
 template <class Arch>
