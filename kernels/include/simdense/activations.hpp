@@ -15,7 +15,7 @@
 //   relu/leaky  exact                     exact                    exact
 //   elu         <= 1 (alpha = 1)          <= 1 (alpha = 1)         f <= 2
 //   silu        <= 4 (<= 2 for x >= -64)  <= 16 (*)                f <= 4 / 16
-//   gelu (erf)  <= 4                      <= 16 (*)                f <= 8
+//   gelu (erf)  <= 4                      <= 16 (*)                f <= 8, f' <= 24
 //   gelu_tanh   <= 4 for x >= -4,         <= 16 (*)                f <= 16
 //               <= 16 overall
 //   softplus    <= 2                      = sigmoid (<= 2)         same
