@@ -36,6 +36,10 @@
 // Aliasing: y may be x exactly (in place); dx may be x or dy exactly. Any partial overlap of
 // an output with an input throws std::invalid_argument. A null pointer with n > 0 throws
 // std::invalid_argument naming the argument; n = 0 does nothing.
+//
+// Stores: from n >= 2^21 floats (8 MiB) the output is written with non-temporal (streaming)
+// stores, which bypass the cache: faster from DRAM, but the next reader finds y in memory, not
+// in cache. Results are identical either way.
 #pragma once
 
 #include <cstddef>
