@@ -148,6 +148,12 @@ struct Act<Activation::tanh, Arch> {
     const B ax = xsimd::abs(x);
     const auto deep = ax > B(40.0f);
     const B hi = B(-2.0f) * ax;
+    if (!xsimd::any(deep)) {  // typical data: no pre-scaling
+      const B E = exp_neg<Arch>(hi);
+      const act_detail::SigParts<Arch> sp(E);
+      const B p = sp.p();
+      return B(4.0f) * ((E * p) * p);
+    }
     const B Es = exp_ext<Arch>(hi, B(0.0f), act_detail::scale_k<Arch>(deep));
     act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(Es, deep));
     return act_detail::unscale<Arch>(B(4.0f) * ((Es * sp.p()) * sp.p()), deep);
@@ -198,6 +204,11 @@ struct Act<Activation::silu, Arch> {
   // precision when it is (near) subnormal. silu(-inf) = -0, silu(+inf) = +inf.
   static B f(B x, B) {
     const auto deep = x < B(-64.0f);
+    if (!xsimd::any(deep)) {  // typical data: no pre-scaling needed (NaN flows through e)
+      const B e = exp_neg<Arch>(-xsimd::abs(x));
+      const act_detail::SigParts<Arch> sp(e);
+      return x * sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+    }
     B es;
     act_detail::SigParts<Arch> sp;
     const B s = act_detail::sigmoid_hl<Arch>(x, B(0.0f), deep, es, sp);
@@ -210,6 +221,15 @@ struct Act<Activation::silu, Arch> {
     const B xc = xsimd::min(xsimd::max(x, B(-200.0f)), B(200.0f));
     const auto deep = x < B(-64.0f);
     const auto neg = x < B(0.0f);
+    if (!xsimd::any(deep)) {  // typical data: no pre-scaling
+      const B e = exp_neg<Arch>(-xsimd::abs(xc));
+      const act_detail::SigParts<Arch> sp(e);
+      const B pos_num = fmadd<Arch>(xc, e, sp.d) + sp.derr;
+      const B neg_num = e * ((sp.d + xc) + sp.derr);
+      const B p = sp.p();
+      const B r = (xsimd::select(neg, neg_num, pos_num) * p) * p;
+      return xsimd::select(xsimd::isnan(x), x + x, r);
+    }
     const B es = exp_ext<Arch>(-xsimd::abs(xc), B(0.0f), act_detail::scale_k<Arch>(deep));
     act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(es, deep));
     const B pos_num = fmadd<Arch>(xc, es, sp.d) + sp.derr;

@@ -103,7 +103,7 @@ inline vf<Arch> clamp_nan(vf<Arch> x, float lo, float hi) {
 template <class Arch>
 inline vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    return _mm512_scalef_ps(p, n);
+    return _mm512_maskz_scalef_ps(__mmask16(0xffff), p, n);  // maskz: no GCC 12 -Wuninitialized noise
   } else {
     const vi<Arch> ni = xsimd::batch_cast<std::int32_t>(xsimd::max(vf<Arch>(-300.0f), n));
     const auto out = (ni < vi<Arch>(-126)) || (ni > vi<Arch>(127));
@@ -119,7 +119,7 @@ inline vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
 template <class Arch>
 inline vf<Arch> round_int(vf<Arch> x) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    return _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    return _mm512_maskz_roundscale_ps(__mmask16(0xffff), x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   } else {
     return round_nearest<Arch>(x);
   }
@@ -183,7 +183,7 @@ inline vf<Arch> exp_ext(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
 template <class Arch>
 inline vf<Arch> recip_approx(vf<Arch> d) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    return _mm512_rcp14_ps(d);
+    return _mm512_maskz_rcp14_ps(__mmask16(0xffff), d);
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
     const vf<Arch> r = _mm256_rcp_ps(d);
     return fmadd<Arch>(r, fnmadd<Arch>(r, d, vf<Arch>(1.0f)), r);
