@@ -13,8 +13,8 @@
 //   sigmoid     <= 2, subnormals kept     <= 4                     same bounds
 //   tanh        <= 1                      <= 4                     f <= 2
 //   relu/leaky  exact                     exact                    exact
-//   elu         <= 1 (alpha = 1)          <= 1 (alpha = 1)         f <= 2
-//   silu        <= 4 (<= 2 for x >= -64)  <= 16 (*)                f <= 4 / 16
+//   elu         <= 1 (alpha = 1)          <= 1 (alpha = 1)         f, f' <= 2
+//   silu        <= 4 (<= 2 for x >= -64)  <= 16 (*)                f <= 4 for all x
 //   gelu (erf)  <= 4                      <= 16 (*)                f <= 8, f' <= 24
 //   gelu_tanh   <= 4 for x >= -4,         <= 16 (*)                f <= 16
 //               <= 16 overall
@@ -22,8 +22,8 @@
 //   (*) at least 0.1 away from the derivative's root (silu' -1.2785, gelu' -0.7518,
 //       gelu_tanh' -0.7525); absolute error <= 1e-7 within 0.1 of it.
 //   With alpha != 1, elu and elu' round once more (<= 2 ULP).
-//   The scalar reference (Isa::scalar) computes in double and rounds once: <= 0.5 ULP except
-//   tanh' and gelu' (double rounding of a double-precision formula, still <= 1).
+//   The scalar reference (Isa::scalar) evaluates each formula in double and rounds once: <= 1
+//   ULP (tested bound; correctly rounded on every input the tests try).
 //
 // Special values: NaN in gives NaN out for every function and derivative (relu and leaky relu
 // included). f(+-inf) is the limit: sigmoid 1/0, tanh +-1, relu +inf/0, leaky +-inf, elu
