@@ -1,7 +1,9 @@
-// Network: a multi-layer perceptron of DenseLayers with a softmax cross-entropy head.
+// Network: a multi-layer perceptron of DenseLayers with a softmax cross-entropy head (the
+// softmax family's cross_entropy_grad / softmax, <simdense/softmax.hpp>).
 #include <cmath>
 #include <limits>
 #include <simdense/dense.hpp>
+#include <simdense/softmax.hpp>
 #include <string>
 
 #include "check.hpp"
@@ -12,42 +14,6 @@ namespace {
 
 using detail::fail_arg;
 using detail::fail_range;
-
-// ---- softmax cross-entropy head -----------------------------------------------------------------
-// PRIVATE STAND-IN, TO BE REPLACED by simdense::cross_entropy_grad / simdense::softmax
-// (<simdense/softmax.hpp>, the softmax issue) once that lands on main.
-// loss = logsumexp(z) - z[label], dz = softmax(z) - onehot(label) (scaled by `scale`), in
-// double: max-shifted so nothing overflows; NaN logits give NaN loss and gradients.
-float head_xent_grad(const float* z, std::size_t n, std::size_t label, float* dz, float scale) {
-  double mx = -std::numeric_limits<double>::infinity();
-  bool nan = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    nan |= std::isnan(z[i]);
-    if (z[i] > mx) mx = z[i];
-  }
-  if (nan) {
-    for (std::size_t i = 0; i < n; ++i) dz[i] = std::numeric_limits<float>::quiet_NaN();
-    return std::numeric_limits<float>::quiet_NaN();
-  }
-  double sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) sum += std::exp(double(z[i]) - mx);
-  const double lse = mx + std::log(sum);
-  for (std::size_t i = 0; i < n; ++i)
-    dz[i] = float(scale * (std::exp(double(z[i]) - lse) - (i == label ? 1.0 : 0.0)));
-  return float(lse - double(z[label]));
-}
-
-void head_softmax(const float* z, std::size_t n, float* p) {
-  double mx = -std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < n; ++i)
-    if (z[i] > mx) mx = z[i];
-  double sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) sum += std::exp(double(z[i]) - mx);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = std::exp(double(z[i]) - mx) / sum;
-    p[i] = std::isnan(z[i]) || std::isnan(mx) ? std::numeric_limits<float>::quiet_NaN() : float(v);
-  }
-}
 
 // Seeds of the layers: splitmix64 steps from the network seed.
 std::uint64_t layer_seed(std::uint64_t seed, std::size_t l) {
@@ -118,7 +84,7 @@ float Network::train_step(const float* x, std::size_t label, float lr) {
   forward_all(x, 1);
   const std::size_t L = layers_.size();
   d_[L].resize(output_size());
-  const float loss = head_xent_grad(z_[L - 1].data(), output_size(), label, d_[L].data(), 1.0f);
+  const float loss = cross_entropy_grad(z_[L - 1].data(), output_size(), label, d_[L].data());
   // Backward, last layer first: each layer's fused backward+SGD computes dx with its old W
   // (the previous layer's dh) while it updates W in the same pass.
   for (std::size_t l = L; l-- > 0;) {
@@ -147,10 +113,11 @@ float Network::train_batch(const float* X, const std::size_t* labels, std::size_
   forward_all(X, batch);
   const std::size_t L = layers_.size(), C = output_size();
   d_[L].resize(batch * C);
-  double loss = 0.0;
-  const float scale = 1.0f / float(batch);  // the mean loss's gradient
-  for (std::size_t k = 0; k < batch; ++k)
-    loss += head_xent_grad(z_[L - 1].data() + k * C, C, labels[k], d_[L].data() + k * C, scale);
+  // Mean loss; the rows of d_[L] are softmax - onehot (gradients of the SUM), scaled by
+  // 1/batch to the gradient of the mean.
+  const float loss = cross_entropy_grad_batch(z_[L - 1].data(), labels, d_[L].data(), batch, C, C);
+  const float scale = 1.0f / float(batch);
+  for (float& g : d_[L]) g *= scale;
   for (std::size_t l = L; l-- > 0;) {
     const float* A = l == 0 ? X : h_[l - 1].data();
     float* dX = nullptr;
@@ -160,7 +127,7 @@ float Network::train_batch(const float* X, const std::size_t* labels, std::size_
     }
     layers_[l].backward_sgd_batch(A, z_[l].data(), d_[l + 1].data(), batch, lr, dX);
   }
-  return float(loss / double(batch));
+  return loss;
 }
 
 namespace {
@@ -190,7 +157,7 @@ void Network::predict_proba(const float* x, float* probs) const {
   detail::check_ptr("Network::predict_proba", x, "x", input_size(), "input_size");
   detail::check_ptr("Network::predict_proba", probs, "probs", output_size(), "output_size");
   const std::vector<float> z = logits_of(layers_, x);
-  head_softmax(z.data(), z.size(), probs);
+  softmax(z.data(), probs, z.size());
 }
 
 float Network::loss(const float* x, std::size_t label) const {
@@ -199,8 +166,7 @@ float Network::loss(const float* x, std::size_t label) const {
     fail_range("Network::loss", "label = " + std::to_string(label) + " but output_size() = " +
                                     std::to_string(output_size()));
   const std::vector<float> z = logits_of(layers_, x);
-  std::vector<float> dz(z.size());
-  return head_xent_grad(z.data(), z.size(), label, dz.data(), 1.0f);
+  return cross_entropy(z.data(), z.size(), label);
 }
 
 }  // namespace simdense
