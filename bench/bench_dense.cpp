@@ -6,6 +6,7 @@
 //   dense_binary_train/<isa>/MxN         streaming SGD, per sample (2x: 1 read + 1 write)
 //   dense_layer_sgd/<isa>/MxN            DenseLayer forward + fused backward_sgd with dx (3x)
 //   dense_layer_sgd_unfused/<isa>/MxN    forward + backward_sgd_unfused (4x)
+//   dense_layer_sgd_matvec/<isa>/MxN     the same composed of the matvec family's kernels (4x)
 //   dense_stream/<isa>/MxN               in-place stream w = a w + c over W (2x): the bound
 //
 // items/s = steps (or samples) per second; bytes/s = bytes of W traffic (moves x 4 m n per
@@ -132,6 +133,24 @@ void layer_sgd(benchmark::State& st, std::size_t m, std::size_t n, bool fused) {
   counters(st, m, n, 1, fused && active_isa() != Isa::scalar ? 3 : 4);
 }
 
+// The layer step composed of the matvec family's public kernels (matvec_act; W^T dz; the
+// rank-1 update add_outer; axpy for b): 4 moves of W, the library's own unfused baseline.
+void layer_sgd_matvec(benchmark::State& st, std::size_t m, std::size_t n) {
+  Problem p(m, n);
+  PageBuffer z(m, 3584), h(m, 256), dh(m, 768), dz(m, 1280);
+  fill_normal(dh.data(), m, 6, 0.0f, 1.0f);
+  for (auto _ : st) {
+    matvec_act(p.W.data(), m, n, n, p.x.data(), p.b.data(), Activation::relu, 0.0f, z.data(),
+               h.data());
+    for (std::size_t i = 0; i < m; ++i) dz[i] = z[i] > 0.0f ? dh[i] : 0.0f;  // relu'
+    matvec_t(p.W.data(), m, n, n, dz.data(), p.dx.data());
+    add_outer(p.W.data(), m, n, n, -kLr, dz.data(), p.x.data());
+    axpy(-kLr, dz.data(), p.b.data(), m);
+    benchmark::ClobberMemory();
+  }
+  counters(st, m, n, 1, 4);
+}
+
 // The in-place stream bound: w = a w + c, each element read and written once, compiled for the
 // ISA being measured (target attributes; the bench TU itself has no -m flags).
 __attribute__((target("avx512f"))) void stream_avx512(float* w, std::size_t n) {
@@ -190,6 +209,8 @@ void register_dense() {
       add("dense_layer_sgd", isa, label, [s](benchmark::State& st) { layer_sgd(st, s, s, true); });
       add("dense_layer_sgd_unfused", isa, label,
           [s](benchmark::State& st) { layer_sgd(st, s, s, false); });
+      add("dense_layer_sgd_matvec", isa, label,
+          [s](benchmark::State& st) { layer_sgd_matvec(st, s, s); });
       add("dense_stream", isa, label, [s, isa](benchmark::State& st) { stream(st, isa, s, s); });
     }
 }
