@@ -231,9 +231,10 @@ struct Ref {
   float c, vlo, vshift;
   double L;
 };
+// Float arithmetic for what block_exp needs (on the critical path of short rows); L in double.
 inline Ref make_ref(float m) {
   constexpr double kLn2 = 0.693147180559945309417;
-  constexpr double kLog2e = 1.44269504088896340736;
+  constexpr float k127Ln2 = 88.0296919f;  // 127 ln2
   Ref r;
   if (!(m > -4194304.0f && m < 4194304.0f)) {  // 2^22
     r.mode = Mode::careful;
@@ -243,21 +244,18 @@ inline Ref make_ref(float m) {
     r.vshift = 12582912.0f;
     return r;
   }
-  double s = 0.0;
-  if (m <= 0.0f) {
-    r.mode = Mode::neg;
-    r.c = m;
-  } else if (m >= 88.0f) {
-    r.mode = Mode::pos;
-    r.c = m;
-  } else {
-    r.mode = Mode::pos;
+  float s = 0.0f;
+  r.c = m;
+  r.mode = m <= 0.0f ? Mode::neg : Mode::pos;
+  if (m > 0.0f && m < 88.0f) {
     r.c = 88.0f;
-    s = double(static_cast<long>((88.0 - double(m)) * kLog2e + 0.5));  // round, >= 0
+    // s = round((88 - m) / ln2) in [0, 127] by the 1.5 * 2^23 shifter (no libm, no contraction)
+    s = ((88.0f - m) * 1.44269504f + 12582912.0f) - 12582912.0f;
   }
-  r.L = double(r.c) - s * kLn2;
-  r.vlo = static_cast<float>(r.L - 127.0 * kLn2);
-  r.vshift = static_cast<float>(12582912.0 + s);  // exact: s <= 127
+  r.L = double(r.c) - double(s) * kLn2;
+  // L - 127 ln2, within 2^-17 + ulp(m)/2 of exact (|m| < 2^22: <= 0.25, n + s = -127 there).
+  r.vlo = r.c == m ? m - k127Ln2 : 88.0f - (s + 127.0f) * 0.693147182f;
+  r.vshift = 12582912.0f + s;  // exact: s <= 127
   return r;
 }
 
