@@ -214,7 +214,7 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
 }
 
 // How a block's e are computed against its running max m (see Ref below).
-enum class Mode { pos, neg, careful };
+enum class Mode { pos, neg, two, careful };
 
 // The reference of a block with running max m: the kernel returns e' = e^(xc - c) 2^s =
 // e^(x - L) with L = c - s ln2, xc = max(x, vlo), and x - c split exactly into dh + dl by
@@ -225,6 +225,8 @@ enum class Mode { pos, neg, careful };
 //   0 < m < 88    (pos): c = 88, s = round((88 - m) / ln2) in [0, 127], a = -88 (|xc| < 128, the
 //                  exponent of 88); L is within ln2/2 of m, so e' stays within [0.7, 1.42] e^(x-m).
 //   |m| >= 2^22   (careful): c = m, TwoSum, clamp after the split (m - 88 rounds coarsely).
+//   two (short rows of log-softmax / cross-entropy, 0 < m < 88): c = m, s = 0, TwoSum (3 more
+//                  operations per vector, but no libm exp to convert the sum from L to m).
 // vlo = L - 127 ln2 (rounded: within 0.25 for |m| < 2^22): there n + s = -127 exactly, e' = 0.
 struct Ref {
   Mode mode;
@@ -309,7 +311,9 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
   // e' for one vector (stored when kStore), with the max entries zeroed when kSplit.
   auto one_vec = [&](B xv, B pv, float* dst, std::size_t r) {
     B dh, dl;
-    if constexpr (kMode == Mode::careful) {
+    if constexpr (kMode == Mode::two) {
+      two_sum<Arch>(xsimd::max(vlo, xv), vnc, dh, dl);
+    } else if constexpr (kMode == Mode::careful) {
       two_sum<Arch>(xv, vnc, dh, dl);
       const auto low = dh < vlo;  // -inf (dl NaN there) and far below the max; NaN stays
       dl = xsimd::select(low, zero, dl);
@@ -424,6 +428,13 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
     }
     if (mb > s.M) {
       rf = make_ref(mb);
+      if (kSplit && n <= 4 * kBlock / 16 && rf.c != mb) {  // short row: Mode::two (see Ref)
+        rf.mode = Mode::two;
+        rf.c = mb;
+        rf.L = mb;
+        rf.vlo = mb - 88.0296919f;
+        rf.vshift = 12582912.0f;
+      }
       if (s.M != -kInf) {
         // Old mass to the new units; the old max entries (k of them) become non-max.
         s.T = s.T * std::exp(Lr - rf.L) + s.k * std::exp(double(s.M) - rf.L);
@@ -460,6 +471,10 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       case Mode::neg:
         block_exp<Arch, kStore, kSplit, kSoft, Mode::neg>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
         break;
+      case Mode::two:
+        if constexpr (kSplit)  // (never chosen otherwise: no instantiation)
+          block_exp<Arch, kStore, kSplit, kSoft, Mode::two>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
       default:
         block_exp<Arch, kStore, kSplit, kSoft, Mode::careful>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
     }
@@ -485,8 +500,8 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
         if (x[i] != s.M) t += std::exp(double(x[i]) - Md);  // -inf gives 0
       s.T = t;
     }
-    s.sref = Md;
-    s.sden = s.S();
+    s.sref = Lr;  // e' of the last reference scaled by 1 / (S e^(M - Lr)): no exp per block
+    s.sden = s.S() / g;
   } else {
     s.sref = Lr;
     s.sden = s.T;  // every entry in T (in units of e^(x - Lr))
