@@ -364,10 +364,8 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
     const B ec = one_vec(B::load_unaligned(x + i + 2 * L), pload(i + 2 * L), at(i + 2 * L), L);
     const B ed = one_vec(B::load_unaligned(x + i + 3 * L), pload(i + 3 * L), at(i + 3 * L), L);
     if constexpr (kSplit) {
-      acc_add<Arch>(t0, t1, ea);
-      acc_add<Arch>(t0, t1, eb);
-      acc_add<Arch>(t0, t1, ec);
-      acc_add<Arch>(t0, t1, ed);
+      acc_add<Arch>(t0, t1, ea + eb);
+      acc_add<Arch>(t0, t1, ec + ed);
     } else {
       acc_add<Arch>(t0, t1, (ea + eb) + (ec + ed));
     }
@@ -375,12 +373,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
   for (; i + 2 * L <= n; i += 2 * L) {
     const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
     const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
-    if constexpr (kSplit) {
-      acc_add<Arch>(t0, t1, ea);
-      acc_add<Arch>(t0, t1, eb);
-    } else {
-      acc_add<Arch>(t0, t1, ea + eb);
-    }
+    acc_add<Arch>(t0, t1, ea + eb);
   }
   for (; i + L <= n; i += L) {
     B pa = zero;
