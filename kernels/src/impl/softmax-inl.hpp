@@ -2,15 +2,19 @@
 // isa/<isa>.cpp inside that ISA's namespace (SIMDENSE_NS). See isa/isa-inl.hpp.
 //
 // One row, in blocks of kBlock floats (a block stays in L1 between its two visits):
-//   pass 1, per block: block max (and NaN / +inf detection), then e_i = e^(x_i - m) with m the
-//     running max of the row so far. x - m is split exactly into dh + dl (TwoSum), and dl enters
-//     exp's reduced argument, so the rounding of x - m (|x - m| * 2^-24, e.g. 4e-6 at spread 100)
-//     never reaches e_i. The e_i are summed in double as S = k + T, k = entries equal to m (each
-//     exactly 1), T = the rest, so log S = log k + log1p(T/k) keeps a tiny non-max mass. When the
-//     running max grows, k + T is rescaled by e^(m_old - m_new) in double.
-//   pass 2: softmax y = e * (e^(m_block - M) / S) with that factor as a float hi + lo pair (one
+//   pass 1, per block: block max (and NaN / +inf detection), then e'_i = e^(x_i - L) against a
+//     reference L within ln2/2 of the running max m (see Ref / make_ref): x - c is split exactly
+//     into dh + dl by Fast2Sum (3 operations; the reference c is chosen so that its exponent is
+//     never below that of a clamped x), dl enters exp's reduced argument, and the scaling 2^s of
+//     L = c - s ln2 is folded into exp's 2^n. So the rounding of x - m (|x - m| * 2^-24, e.g.
+//     4e-6 at spread 100) never reaches e'. Sums in double: softmax over float pairs of depth-2
+//     trees, log-softmax / cross-entropy over float pairs (one rounding per term), as S = k + T,
+//     k = entries equal to m (counted apart), T = the rest, so log S = log k + log1p(T/k) keeps a
+//     tiny non-max mass (recomputed in double with libm when it is below n 2^-99, where float
+//     terms underflow). When the running max grows, T is moved to the new reference in double.
+//   pass 2: softmax y = e' * (e^(L_block - L) / S) with that factor as a float hi + lo pair (one
 //     rounding), or log-softmax y = ((x - M) - log S) as double-float sums (one rounding).
-// Errors (relative, per element): e_i one rounding + <= 0.2 of one from the polynomial; S
+// Errors (relative, per element): e' one rounding + <= 0.2 of one from the polynomial; S
 // correlated with the same roundings; the product one rounding: <= 2.5e-7 measured bound.
 #pragma once
 
