@@ -217,6 +217,29 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
   return p * scale;
 }
 
+// AVX-512: the same e^(dh + dl) 2^s, but the scaling by vscalefps (1 + q) 2^(n + s), with the
+// lanes outside `keep` zeroed by its mask instead of clamping x beforehand: 3 operations (compare,
+// n + s, scalef) against 4 (clamp, shift, add, multiply). keep = x > L - 126.5 ln2 (or NaN), so
+// n + s >= -127 in kept lanes (a result there below 2^-126 is the true subnormal value) and the
+// dropped lanes (masked -inf, far below the max, padding) are exactly 0 without an underflow.
+template <class Arch>
+inline vf<Arch> exp_split_keep(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift, __mmask16 keep) {
+  using B = vf<Arch>;
+  const B t = fmadd<Arch>(dh, B(1.44269504088896341f), vshift);
+  const B n = t - vshift;
+  B r = fnmadd<Arch>(n, B(0.693359375f), dh);
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  r = r + dl;
+  B p(1.9875691500e-4f);
+  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
+  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
+  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
+  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
+  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
+  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  return _mm512_maskz_scalef_ps(keep, p, t - B(12582912.0f));  // t - 1.5 * 2^23 = n + s
+}
+
 // How a block's e are computed against its running max m (see Ref below).
 enum class Mode { pos, neg, two, careful };
 
@@ -235,6 +258,7 @@ enum class Mode { pos, neg, two, careful };
 struct Ref {
   Mode mode;
   float c, vlo, vshift;
+  float vkeep;  // AVX-512 pos / neg: lanes with x > vkeep = vlo + ln2/2 are computed (exp_split_keep)
   double L;
 };
 // Float arithmetic for what block_exp needs (on the critical path of short rows); L in double.
@@ -248,6 +272,7 @@ inline Ref make_ref(float m) {
     r.L = m;
     r.vlo = -88.0f;  // the clamp of dh (careful mode clamps after the split)
     r.vshift = 12582912.0f;
+    r.vkeep = -kInf;  // (unused)
     return r;
   }
   float s = 0.0f;
@@ -262,6 +287,7 @@ inline Ref make_ref(float m) {
   // L - 127 ln2, within 2^-17 + ulp(m)/2 of exact (|m| < 2^22: <= 0.25, n + s = -127 there).
   r.vlo = r.c == m ? m - k127Ln2 : 88.0f - (s + 127.0f) * 0.693147182f;
   r.vshift = 12582912.0f + s;  // exact: s <= 127
+  r.vkeep = r.vlo + 0.346573590f;
   return r;
 }
 
@@ -308,12 +334,36 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
   using B = vf<Arch>;
   using BD = vd<Arch>;
   constexpr std::size_t L = B::size;
-  const B vm(m), vc(rf.c), vnc(-rf.c), vlo(rf.vlo), vshift(rf.vshift), zero(0.0f), one(1.0f);
+  const B vm(m), vc(rf.c), vnc(-rf.c), vlo(rf.vlo), vshift(rf.vshift), vkeep(rf.vkeep),
+      zero(0.0f), one(1.0f);
   const BD md = BD(double(m));
   BD t0(0.0), t1(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
   B kc(0.0f);
   // e' for one vector (stored when kStore), with the max entries zeroed when kSplit.
   auto one_vec = [&](B xv, B pv, float* dst, std::size_t r) {
+    auto finish = [&](B e) {
+      if constexpr (kStore) {
+        if (r == L)
+          e.store_unaligned(dst);
+        else
+          store_part<Arch>(dst, r, e);
+      }
+      if constexpr (kSplit) {
+        const auto ismax = xv == vm;
+        kc += xsimd::select(ismax, one, zero);
+        e = xsimd::select(ismax, zero, e);
+      }
+      if constexpr (kSoft) {
+        acc_add<Arch>(p0, p1, pv);
+        BD xl, xh, pl, ph;
+        widen<Arch>(xv, xl, xh);
+        widen<Arch>(pv, pl, ph);
+        // p = 0 contributes 0 even at a masked (-inf) logit.
+        d0 += where_nonzero<Arch>(pl, pl * (xl - md));
+        d1 += where_nonzero<Arch>(ph, ph * (xh - md));
+      }
+      return e;
+    };
     B dh, dl;
     if constexpr (kMode == Mode::two) {
       two_sum<Arch>(xsimd::max(vlo, xv), vnc, dh, dl);
@@ -322,6 +372,16 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       const auto low = dh < vlo;  // -inf (dl NaN there) and far below the max; NaN stays
       dl = xsimd::select(low, zero, dl);
       dh = xsimd::select(low, vlo, dh);
+    } else if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      // No clamp: lanes at or below vkeep are dropped by exp_split_keep's mask (NaN kept: the
+      // compare is unordered-true); the kept ones satisfy the Fast2Sum condition as above.
+      const __mmask16 keep = _mm512_cmp_ps_mask(xv, vkeep, _CMP_NLE_UQ);
+      dh = xv - vc;
+      if constexpr (kMode == Mode::pos)
+        dl = xv - (dh + vc);
+      else
+        dl = vnc - (dh - xv);
+      return finish(exp_split_keep<Arch>(dh, dl, vshift, keep));
     } else {
       // max(lo, x): -inf -> lo, NaN x stays NaN (maxps returns its second operand).
       const B xc = xsimd::max(vlo, xv);
@@ -331,28 +391,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       else
         dl = vnc - (dh - xc);  // Fast2Sum(xc, -c)
     }
-    B e = exp_split<Arch>(dh, dl, vshift);
-    if constexpr (kStore) {
-      if (r == L)
-        e.store_unaligned(dst);
-      else
-        store_part<Arch>(dst, r, e);
-    }
-    if constexpr (kSplit) {
-      const auto ismax = xv == vm;
-      kc += xsimd::select(ismax, one, zero);
-      e = xsimd::select(ismax, zero, e);
-    }
-    if constexpr (kSoft) {
-      acc_add<Arch>(p0, p1, pv);
-      BD xl, xh, pl, ph;
-      widen<Arch>(xv, xl, xh);
-      widen<Arch>(pv, pl, ph);
-      // p = 0 contributes 0 even at a masked (-inf) logit.
-      d0 += where_nonzero<Arch>(pl, pl * (xl - md));
-      d1 += where_nonzero<Arch>(ph, ph * (xh - md));
-    }
-    return e;
+    return finish(exp_split<Arch>(dh, dl, vshift));
   };
   std::size_t i = 0;
   auto pload = [&](std::size_t j) { return kSoft ? B::load_unaligned(p + j) : zero; };
