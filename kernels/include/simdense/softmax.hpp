@@ -20,8 +20,9 @@
 // log-probability that is itself normal keeps its relative bound even when the terms of the
 // non-max mass underflow (e.g. logits [0, -88.5 x 10]: loss log1p(10 e^-88.5) = 3.7e-38): such
 // rows (non-max mass < n 2^-99) recompute that mass in double, a slower scalar pass, except in
-// cross_entropy_grad[_batch] IN PLACE (dlogits == logits), where the logits are already
-// overwritten: there the loss of such a row is only accurate to ~n * 1.2e-38 absolute.
+// cross_entropy_grad[_batch] and cross_entropy_soft_grad[_batch] IN PLACE (dlogits == logits),
+// where the logits are already overwritten: there the loss of such a row is only accurate to
+// ~n * 1.2e-38 absolute.
 //
 // Errors: null pointers with a non-zero size and ld < n throw std::invalid_argument naming the
 // argument; a label >= n throws std::out_of_range naming `label` (`labels[r]` in batches);

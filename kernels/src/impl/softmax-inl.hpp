@@ -532,8 +532,10 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
     // of such a row keeps only ~n 2^-126 absolute accuracy (documented).
     if (s.T < double(n) * 0x1p-99 && !(kStore && static_cast<const void*>(y) == x)) {
       double t = 0.0;
-      for (std::size_t i = 0; i < n; ++i)
-        if (x[i] != s.M) t += std::exp(double(x[i]) - Md);  // -inf gives 0
+      for (std::size_t i = 0; i < n; ++i) {
+        const double d = double(x[i]) - Md;
+        if (d > -746.0 && x[i] != s.M) t += std::exp(d);  // e^-746 is 0 in double; -inf skipped
+      }
       s.T = t;
     }
     s.sref = Lr;  // e' of the last reference scaled by 1 / (S e^(M - Lr)): no exp per block
