@@ -153,8 +153,9 @@ template <class Arch>
 struct Act<Activation::tanh, Arch> {
   using B = vf<Arch>;
   // |x| <= 0.9: x + x^3 P(x^2) (minimax, rel. error 3e-8 with float coefficients).
-  // |x| > 0.9: 1 - q, q = 2/(1 + e^2|x|) <= 0.285, with 1 + E and the division compensated so
-  // only e^2|x|'s own error (<= 1 ULP, scaled by q <= 0.285) and the final rounding remain.
+  // |x| > 0.9: 1 - q, q = 2E/(1 + E) <= 0.285, E = e^-2|x| (never overflows; it underflows to 0
+  // where tanh rounds to 1), with 1 + E and the division compensated (SigParts) so only E's own
+  // error (<= 1 ULP, scaled by q <= 0.285) and the final rounding remain.
   static B f(B x, B) {
     const B ax = xsimd::abs(x);
     const B s = ax * ax;
@@ -166,14 +167,9 @@ struct Act<Activation::tanh, Arch> {
     p = fmadd<Arch>(p, s, B(1.333321482e-01f));
     p = fmadd<Arch>(p, s, B(-3.333333135e-01f));
     const B small = fmadd<Arch>(ax * s, p, ax);
-    // Above 10, tanh rounds to 1; the clamp keeps E finite (E = e^20).
-    const B E = exp<Arch>(B(2.0f) * xsimd::min(ax, B(10.0f)));
-    const B d = E + B(1.0f);
-    const B derr = (E - d) + B(1.0f);  // exact: E >= 1
-    const B q0 = B(2.0f) * recip_approx<Arch>(d);
-    const B res = fnmadd<Arch>(q0, derr, fnmadd<Arch>(q0, d, B(2.0f)));
-    const B q = fmadd<Arch>(res, q0 * B(0.5f), q0);
-    const B big = B(1.0f) - q;
+    const B E = exp_neg<Arch>(B(-2.0f) * ax);
+    const act_detail::SigParts<Arch> sp(E);
+    const B big = B(1.0f) - B(2.0f) * sp.quot(E);
     const B r = xsimd::select(ax <= B(0.9f), small, big);
     // copysign keeps the sign of -0.
     return xsimd::select(xsimd::isnan(x), x + x, xsimd::copysign(r, x));
@@ -378,11 +374,19 @@ struct Act<Activation::gelu_tanh, Arch> {
     B vh, vl;
     v_hl(xc, vh, vl);
     const auto deep = vh < B(-64.0f);
-    B es;
-    act_detail::SigParts<Arch> sp;
-    const B s = act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
     const B xm = xsimd::max(x, B(-100.0f));
-    const B y = act_detail::unscale<Arch>(xm * s, deep);
+    B y;
+    if (!xsimd::any(deep)) {  // typical data: sigmoid_hl without the pre-scaling
+      const auto neg = vh < B(0.0f);
+      const B es = exp_impl<Arch, true, false>(-xsimd::abs(vh), xsimd::select(neg, vl, -vl), vh);
+      const act_detail::SigParts<Arch> sp(es);
+      y = xm * sp.quot(xsimd::select(neg, es, B(1.0f)));
+    } else {
+      B es;
+      act_detail::SigParts<Arch> sp;
+      const B s = act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
+      y = act_detail::unscale<Arch>(xm * s, deep);
+    }
     return xsimd::select(xsimd::isnan(x), x + x, y);
   }
   // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
