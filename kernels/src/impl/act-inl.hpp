@@ -83,6 +83,41 @@ inline vf<Arch> sigmoid_hl(vf<Arch> vh, vf<Arch> vl, xsimd::batch_bool<float, Ar
   return sp.quot(xsimd::select(neg, es, B(1.0f)));
 }
 
+// log(1 + e) for e in [0, 1] (or NaN): log1p's construction (musl's logf reduction and
+// polynomial, <= 1 ULP) specialised to its only two cases, k = 0 (1 + e < sqrt 2: f = e exactly)
+// and k = 1 (f = (1 + e)/2 - 1, exact; c/u corrects the rounding of 1 + e), with no special-value
+// selects and no divisions on FMA ISAs: c/u is a correction below 2^-24 relative (an approximate
+// 1/u suffices) and s = f/(2 + f) is the rounded quotient corrected by one FMA residual step
+// (relative error ~2^-28 from vrcp14ps). NaN propagates.
+template <class Arch>
+inline vf<Arch> log1p_unit(vf<Arch> e) {
+  using B = vf<Arch>;
+  const B u = B(1.0f) + e;
+  const auto k1 = u >= B(0x1.6a09e6p+0f);  // k = 1 in musl's reduction (m = u/2)
+  const B kf = xsimd::select(k1, B(1.0f), B(0.0f));
+  const B f = xsimd::select(k1, fmsub<Arch>(u, B(0.5f), B(1.0f)), e);
+  const B d = B(2.0f) + f;
+  B s, c;
+  if constexpr (kHasFma<Arch>) {
+    const B r = recip_approx<Arch>(d);
+    const B s0 = f * r;
+    s = fmadd<Arch>(r, fnmadd<Arch>(s0, d, f), s0);
+    c = xsimd::select(k1, (e - (u - B(1.0f))) * recip_approx<Arch>(u), B(0.0f));
+  } else {
+    s = f / d;
+    c = xsimd::select(k1, (e - (u - B(1.0f))) / u, B(0.0f));
+  }
+  const B z = s * s;
+  const B w = z * z;
+  const B t1 = w * fmadd<Arch>(w, B(0.24279078841f), B(0.40000972152f));
+  const B t2 = z * fmadd<Arch>(w, B(0.28498786688f), B(0.66666662693f));
+  const B R = t2 + t1;
+  const B hfsq = B(0.5f) * f * f;
+  const B ln2_hi(6.9313812256e-01f), ln2_lo(9.0580006145e-06f);
+  const B y = fmadd<Arch>(s, hfsq + R, fmadd<Arch>(kf, ln2_lo, c)) - hfsq + f;
+  return fmadd<Arch>(kf, ln2_hi, y);
+}
+
 }  // namespace act_detail
 
 template <Activation F, class Arch>
@@ -118,8 +153,9 @@ template <class Arch>
 struct Act<Activation::tanh, Arch> {
   using B = vf<Arch>;
   // |x| <= 0.9: x + x^3 P(x^2) (minimax, rel. error 3e-8 with float coefficients).
-  // |x| > 0.9: 1 - q, q = 2/(1 + e^2|x|) <= 0.285, with 1 + E and the division compensated so
-  // only e^2|x|'s own error (<= 1 ULP, scaled by q <= 0.285) and the final rounding remain.
+  // |x| > 0.9: 1 - q, q = 2E/(1 + E) <= 0.285, E = e^-2|x| (never overflows; it underflows to 0
+  // where tanh rounds to 1), with 1 + E and the division compensated (SigParts) so only E's own
+  // error (<= 1 ULP, scaled by q <= 0.285) and the final rounding remain.
   static B f(B x, B) {
     const B ax = xsimd::abs(x);
     const B s = ax * ax;
@@ -131,14 +167,9 @@ struct Act<Activation::tanh, Arch> {
     p = fmadd<Arch>(p, s, B(1.333321482e-01f));
     p = fmadd<Arch>(p, s, B(-3.333333135e-01f));
     const B small = fmadd<Arch>(ax * s, p, ax);
-    // Above 10, tanh rounds to 1; the clamp keeps E finite (E = e^20).
-    const B E = exp<Arch>(B(2.0f) * xsimd::min(ax, B(10.0f)));
-    const B d = E + B(1.0f);
-    const B derr = (E - d) + B(1.0f);  // exact: E >= 1
-    const B q0 = B(2.0f) * recip_approx<Arch>(d);
-    const B res = fnmadd<Arch>(q0, derr, fnmadd<Arch>(q0, d, B(2.0f)));
-    const B q = fmadd<Arch>(res, q0 * B(0.5f), q0);
-    const B big = B(1.0f) - q;
+    const B E = exp_neg<Arch>(B(-2.0f) * ax);
+    const act_detail::SigParts<Arch> sp(E);
+    const B big = B(1.0f) - B(2.0f) * sp.quot(E);
     const B r = xsimd::select(ax <= B(0.9f), small, big);
     // copysign keeps the sign of -0.
     return xsimd::select(xsimd::isnan(x), x + x, xsimd::copysign(r, x));
@@ -343,11 +374,19 @@ struct Act<Activation::gelu_tanh, Arch> {
     B vh, vl;
     v_hl(xc, vh, vl);
     const auto deep = vh < B(-64.0f);
-    B es;
-    act_detail::SigParts<Arch> sp;
-    const B s = act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
     const B xm = xsimd::max(x, B(-100.0f));
-    const B y = act_detail::unscale<Arch>(xm * s, deep);
+    B y;
+    if (!xsimd::any(deep)) {  // typical data: sigmoid_hl without the pre-scaling
+      const auto neg = vh < B(0.0f);
+      const B es = exp_impl<Arch, true, false>(-xsimd::abs(vh), xsimd::select(neg, vl, -vl), vh);
+      const act_detail::SigParts<Arch> sp(es);
+      y = xm * sp.quot(xsimd::select(neg, es, B(1.0f)));
+    } else {
+      B es;
+      act_detail::SigParts<Arch> sp;
+      const B s = act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
+      y = act_detail::unscale<Arch>(xm * s, deep);
+    }
     return xsimd::select(xsimd::isnan(x), x + x, y);
   }
   // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
@@ -377,7 +416,8 @@ struct Act<Activation::softplus, Arch> {
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|) (select, not max, so NaN propagates):
   // <= 2 ULP; softplus(-inf) = 0, softplus(+inf) = +inf.
   static B f(B x, B) {
-    const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) + log1p<Arch>(exp_neg<Arch>(-xsimd::abs(x)));
+    const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) +
+                act_detail::log1p_unit<Arch>(exp_neg<Arch>(-xsimd::abs(x)));
     return xsimd::select(xsimd::isnan(x), x + x, r);
   }
   static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }

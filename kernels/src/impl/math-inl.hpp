@@ -18,9 +18,11 @@ using vf = xsimd::batch<float, Arch>;
 template <class Arch>
 using vi = xsimd::batch<std::int32_t, Arch>;
 
-// True when fmadd below is a fused multiply-add (one rounding).
+// True when fmadd below is a fused multiply-add (one rounding). xsimd 8.1's avx512 archs do not
+// derive from avx2, so both are named.
 template <class Arch>
-constexpr bool kHasFma = std::is_base_of_v<xsimd::avx2, Arch>;
+constexpr bool kHasFma =
+    std::is_base_of_v<xsimd::avx2, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>;
 
 // a*b + c, fused (one rounding) on AVX2+FMA and AVX-512; two roundings on SSE2.
 template <class Arch>
@@ -46,12 +48,24 @@ inline vf<Arch> fnmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
   }
 }
 
+// a*b - c, same rounding as fmadd.
+template <class Arch>
+inline vf<Arch> fmsub(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_fmsub_ps(a, b, c);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_fmsub_ps(a, b, c);
+  } else {
+    return a * b - c;
+  }
+}
+
 // a*b - p exactly, where p = a*b rounded (the error of a product): one FMA on AVX2/AVX-512,
 // Dekker's split on SSE2 (exact while |a|, |b| < 2^100 and no underflow).
 template <class Arch>
 inline vf<Arch> prod_err(vf<Arch> a, vf<Arch> b, vf<Arch> p) {
   if constexpr (kHasFma<Arch>) {
-    return vf<Arch>(0.0f) - fnmadd<Arch>(a, b, p);
+    return fmsub<Arch>(a, b, p);
   } else {
     const vf<Arch> k(4097.0f);  // 2^12 + 1: splits 24 bits into 12 + 12
     const vf<Arch> ca = k * a, cb = k * b;
