@@ -1,0 +1,273 @@
+// Shared pieces of the differential fuzz targets (tests/fuzz/fuzz_<family>.cpp).
+//
+// Each target reads from the fuzzer's bytes: which kernel of its table, which SIMD ISA (among
+// supported_isas()), sizes, strides, buffer misalignments, in-place or not, and the values
+// (special values, raw bit patterns, typical ranges, points near each kernel's thresholds). It
+// runs the kernel on the scalar reference (set_isa(Isa::scalar)) and on the chosen ISA and
+// requires the two to agree within the bound the public header documents; NaN must match NaN.
+// A mismatch prints the kernel, ISA, sizes, index, inputs and both results, then aborts, so
+// libFuzzer saves the input as a crash-* artifact (replay: ./fuzz_<family> crash-...).
+//
+// Buffers are exact-size heap blocks (posix_memalign, 64-byte aligned, then shifted by the
+// chosen misalignment): ASan's redzone starts right after the last element, and the floats
+// before the start are poisoned, so a read or write past either end of any buffer is reported.
+#pragma once
+
+#include <fuzzer/FuzzedDataProvider.h>
+#include <sanitizer/asan_interface.h>
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <simdense/simdense.hpp>
+#include <string>
+#include <vector>
+
+namespace fuzz {
+
+using simdense::Isa;
+
+// ---- buffers --------------------------------------------------------------------------------
+
+// n floats starting `lead` floats past a 64-byte boundary; the lead is poisoned.
+class Buf {
+ public:
+  Buf() = default;
+  Buf(std::size_t n, std::size_t lead) : n_(n), lead_(lead) {
+    void* p = nullptr;
+    const std::size_t bytes = (lead + n) * sizeof(float);
+    if (posix_memalign(&p, 64, bytes == 0 ? 1 : bytes) != 0) std::abort();
+    base_ = static_cast<float*>(p);
+    data_ = base_ + lead;
+    for (std::size_t i = 0; i < n; ++i) data_[i] = 0.0f;
+    ASAN_POISON_MEMORY_REGION(base_, lead * sizeof(float));
+  }
+  ~Buf() { release(); }
+  Buf(Buf&& o) noexcept { *this = static_cast<Buf&&>(o); }
+  Buf& operator=(Buf&& o) noexcept {
+    if (this != &o) {
+      release();
+      base_ = o.base_, data_ = o.data_, n_ = o.n_, lead_ = o.lead_;
+      o.base_ = o.data_ = nullptr;
+      o.n_ = o.lead_ = 0;
+    }
+    return *this;
+  }
+  float* data() { return data_; }
+  const float* data() const { return data_; }
+  std::size_t size() const { return n_; }
+  float& operator[](std::size_t i) { return data_[i]; }
+  float operator[](std::size_t i) const { return data_[i]; }
+  std::vector<float> copy() const { return std::vector<float>(data_, data_ + n_); }
+
+ private:
+  void release() {
+    if (base_ == nullptr) return;
+    ASAN_UNPOISON_MEMORY_REGION(base_, lead_ * sizeof(float));
+    std::free(base_);
+    base_ = data_ = nullptr;
+  }
+  float* base_ = nullptr;
+  float* data_ = nullptr;
+  std::size_t n_ = 0, lead_ = 0;
+};
+
+// ---- values -----------------------------------------------------------------------------------
+
+inline const std::vector<float>& special_values() {
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  static const std::vector<float> v = {
+      0.0f, -0.0f, inf, -inf, std::numeric_limits<float>::quiet_NaN(),
+      -std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::max(),
+      -std::numeric_limits<float>::max(), std::numeric_limits<float>::min(),
+      -std::numeric_limits<float>::min(), std::numeric_limits<float>::denorm_min(),
+      -std::numeric_limits<float>::denorm_min(), 1e-38f, -1e-38f, 1e-45f * 300,
+      std::numeric_limits<float>::epsilon(), 1.0f, -1.0f, 0.5f, -0.5f, 2.0f, -2.0f};
+  return v;
+}
+
+// Thresholds where kernels switch paths or results change regime (overflow, underflow,
+// subnormal results, derivative roots, saturation); the fuzzer probes a few ULPs around them.
+inline const std::vector<float>& threshold_values() {
+  static const std::vector<float> v = {
+      88.72283f, 88.7228394f, -87.33654f, -103.972084f, -104.0f, -150.0f, 89.0f, -88.0f,
+      -0.99999994f, -1.0f, -1.2785f, -0.7518f, -0.7525f, 9.0f, -9.0f, 15.0f, -15.0f, 20.0f,
+      -20.0f, 0.625f, -0.625f, 1e-4f, -1e-4f, 1e-8f, -1e-8f, 4.0f, -4.0f, -5.0f, 10.0f, -10.0f,
+      1e13f, -1e13f, 1e19f, -1e19f, 1e30f, -1e30f, 0.693147f, -0.693147f, 3.0f, -3.0f};
+  return v;
+}
+
+inline float from_bits(std::uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+inline std::uint32_t bits(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+// The fuzzer's bytes, read as the parameters of one differential run.
+class Input {
+ public:
+  Input(const std::uint8_t* data, std::size_t size) : p_(data, size) {}
+
+  bool empty() { return p_.remaining_bytes() == 0; }
+  template <class T>
+  T in_range(T lo, T hi) { return p_.ConsumeIntegralInRange<T>(lo, hi); }
+  bool flag() { return p_.ConsumeBool(); }
+
+  // A size in [0, max]: mostly small (every tail of 4/8/16-lane code), sometimes up to max.
+  std::size_t size(std::size_t max) {
+    switch (in_range<int>(0, 3)) {
+      case 0: return in_range<std::size_t>(0, max < 40 ? max : 40);
+      case 1: return in_range<std::size_t>(0, max);
+      default: return in_range<std::size_t>(0, max < 70 ? max : 70);
+    }
+  }
+  // A misalignment in floats from a 64-byte boundary.
+  std::size_t lead() { return in_range<std::size_t>(0, 15); }
+
+  // A SIMD ISA among those this CPU supports (scalar only when there is nothing else).
+  Isa isa() {
+    static const std::vector<Isa> simd = [] {
+      std::vector<Isa> v;
+      for (Isa i : simdense::supported_isas())
+        if (i != Isa::scalar) v.push_back(i);
+      if (v.empty()) v.push_back(Isa::scalar);
+      return v;
+    }();
+    return simd[in_range<std::size_t>(0, simd.size() - 1)];
+  }
+
+  // One value: special, threshold +- a few ULPs, raw bits, or typical in [-range, range].
+  float value(float range = 20.0f) {
+    switch (in_range<int>(0, 7)) {
+      case 0: {
+        const auto& s = special_values();
+        return s[in_range<std::size_t>(0, s.size() - 1)];
+      }
+      case 1: {
+        const auto& t = threshold_values();
+        const float x = t[in_range<std::size_t>(0, t.size() - 1)];
+        const int d = in_range<int>(-4, 4);
+        return from_bits(bits(x) + std::uint32_t(d));
+      }
+      case 2: return from_bits(p_.ConsumeIntegral<std::uint32_t>());
+      case 3: return float(in_range<int>(-8, 8));
+      default: return p_.ConsumeFloatingPointInRange<float>(-range, range);
+    }
+  }
+  // A value from a bounded range only (no inf/NaN): for weights where an inf would make
+  // every output NaN and the run uninformative. Special values still reach through value().
+  float finite(float range) { return p_.ConsumeFloatingPointInRange<float>(-range, range); }
+
+  // Fills b: either every element from value(), or a "smooth" vector (all typical except a few
+  // special entries), so long rows with a handful of special values are common.
+  void fill(Buf& b, float range = 20.0f) {
+    if (flag()) {
+      for (std::size_t i = 0; i < b.size(); ++i) b[i] = value(range);
+    } else {
+      const std::uint64_t seed = p_.ConsumeIntegral<std::uint64_t>();
+      std::uint64_t s = seed;
+      for (std::size_t i = 0; i < b.size(); ++i) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        b[i] = float(double(std::int64_t(s >> 11) - (std::int64_t(1) << 52)) * 0x1p-52 * range);
+      }
+      const int k = in_range<int>(0, 3);
+      for (int j = 0; j < k && b.size() != 0; ++j) b[in_range<std::size_t>(0, b.size() - 1)] = value(range);
+    }
+  }
+
+ private:
+  FuzzedDataProvider p_;
+};
+
+// ---- comparison ----------------------------------------------------------------------------
+
+inline std::int64_t float_order(float x) {
+  std::int32_t i;
+  std::memcpy(&i, &x, sizeof i);
+  return i < 0 ? std::int64_t(std::numeric_limits<std::int32_t>::min()) - i : std::int64_t(i);
+}
+// ULPs between two floats; 0 when both are NaN, huge when only one is.
+inline std::int64_t ulp_distance(float a, float b) {
+  if (std::isnan(a) || std::isnan(b)) return (std::isnan(a) && std::isnan(b)) ? 0 : INT64_MAX;
+  const std::int64_t d = float_order(a) - float_order(b);
+  return d < 0 ? -d : d;
+}
+
+// The context printed with a mismatch.
+struct Ctx {
+  const char* kernel = "?";
+  Isa isa = Isa::scalar;
+  std::string sizes;  // e.g. "n=17 lead_x=3 inplace=1"
+};
+
+[[noreturn]] inline void fail(const Ctx& c, const std::string& what) {
+  std::fprintf(stderr, "\n=== simdense differential mismatch: %s on %s (%s)\n%s\n", c.kernel,
+               simdense::isa_name(c.isa), c.sizes.c_str(), what.c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+
+inline std::string fmt(float x) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.9g (0x%08" PRIx32 ")", double(x), bits(x));
+  return b;
+}
+
+// got vs want within `ulps`; NaN only where want is NaN. Optionally the sign of a zero.
+inline void check_ulp(const Ctx& c, const char* what, std::size_t i, float got, float want,
+                      std::int64_t ulps, const std::string& inputs, bool zero_sign = false) {
+  const std::int64_t d = ulp_distance(got, want);
+  const bool sign_bad = zero_sign && want == 0.0f && got == 0.0f &&
+                        std::signbit(got) != std::signbit(want);
+  if (d > ulps || sign_bad)
+    fail(c, std::string(what) + "[" + std::to_string(i) + "]: got " + fmt(got) + ", scalar " +
+                fmt(want) + ", " + (d == INT64_MAX ? std::string("NaN mismatch")
+                                                   : std::to_string(d) + " ULP") +
+                " > bound " + std::to_string(ulps) + (sign_bad ? " (sign of zero)" : "") +
+                "; inputs: " + inputs);
+}
+
+// |got - want| <= tol (an absolute bound derived from the header's error formula); NaN only
+// where want is NaN, inf only equal to the same inf.
+inline void check_abs(const Ctx& c, const char* what, std::size_t i, float got, float want,
+                      double tol, const std::string& inputs) {
+  bool bad;
+  if (std::isnan(want) || std::isnan(got)) bad = std::isnan(want) != std::isnan(got);
+  else if (std::isinf(want) || std::isinf(got)) bad = got != want;
+  else bad = !(std::fabs(double(got) - double(want)) <= tol);
+  if (bad)
+    fail(c, std::string(what) + "[" + std::to_string(i) + "]: got " + fmt(got) + ", scalar " +
+                fmt(want) + ", |diff| " + std::to_string(std::fabs(double(got) - double(want))) +
+                " > tol " + std::to_string(tol) + "; inputs: " + inputs);
+}
+
+// The inputs of element i (for elementwise kernels) as text.
+inline std::string at(const char* name, const float* p, std::size_t i) {
+  return std::string(name) + "=" + fmt(p[i]);
+}
+
+// The input must not change (unless the call was in place).
+inline void check_unchanged(const Ctx& c, const char* name, const Buf& b,
+                            const std::vector<float>& before) {
+  for (std::size_t i = 0; i < b.size(); ++i)
+    if (bits(b[i]) != bits(before[i]))
+      fail(c, std::string("input ") + name + " was written at " + std::to_string(i));
+}
+
+// Runs f() with ISA forced.
+template <class F>
+void on_isa(Isa isa, F&& f) {
+  simdense::set_isa(isa);
+  f();
+}
+
+}  // namespace fuzz
