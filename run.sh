@@ -3,7 +3,8 @@
 # not root), configures with CMake, builds and runs.
 #
 #   ./run.sh bench [--profile=full] [Google Benchmark flags]   benchmark suite (the main job)
-#   ./run.sh test [--exhaustive]     tests (Release), then again under ASan+UBSan
+#   ./run.sh test [--exhaustive]     tests (Release), again under ASan+UBSan, the thread suites
+#                                    under TSan, and a short run of every libFuzzer target (clang)
 #   ./run.sh build                   Release build only (build/release)
 #   ./run.sh deps                    install the packages only
 set -euo pipefail
@@ -14,6 +15,9 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 # Debian package names; the commands they provide are checked first so a machine that already
 # has them (another distribution, a source build) is left alone.
 BASE_PKGS=(cmake g++ ninja-build pkgconf libxsimd-dev libbenchmark-dev doctest-dev zlib1g-dev)
+
+# The differential fuzz targets need clang and its runtimes (libFuzzer, ASan, UBSan).
+FUZZ_PKGS=(clang libclang-rt-14-dev)
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
@@ -44,6 +48,18 @@ install_pkgs() {
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq || true
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Seconds each libFuzzer target runs in `./run.sh test`: about a minute in total across targets
+# (SIMDENSE_FUZZ_TOTAL seconds, default 60, at least 5 per target).
+fuzz_seconds_per_target() {
+  local count total
+  count=$(ls "$ROOT"/tests/fuzz/fuzz_*.cpp 2>/dev/null | wc -l)
+  total=${SIMDENSE_FUZZ_TOTAL:-60}
+  [ "$count" -gt 0 ] || count=1
+  local per=$(( total / count ))
+  [ "$per" -ge 5 ] || per=5
+  echo "$per"
 }
 
 generator() { command -v ninja >/dev/null 2>&1 && echo "-GNinja" || true; }
@@ -81,6 +97,24 @@ case "$cmd" in
     (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest -j"$JOBS" --output-on-failure -LE "exhaustive|install")
+    echo "== ThreadSanitizer build: the thread suites (many threads, set_isa and first-use races)"
+    configure_build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMDENSE_TSAN=ON \
+      -DSIMDENSE_BUILD_BENCH=OFF
+    (cd build/tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+      ctest -j"$JOBS" --output-on-failure -L threads)
+    echo "== libFuzzer differential targets (clang, ASan+UBSan): each SIMD ISA vs the scalar reference"
+    install_pkgs "${FUZZ_PKGS[@]}"
+    configure_build build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DSIMDENSE_FUZZ=ON -DSIMDENSE_BUILD_TESTS=OFF -DSIMDENSE_BUILD_BENCH=OFF \
+      -DSIMDENSE_FUZZ_SECONDS="$(fuzz_seconds_per_target)"
+    rm -f build/fuzz/fuzz-work/*/summary.txt
+    fuzz_rc=0
+    (cd build/fuzz && ctest -j"$JOBS" --output-on-failure -L fuzz) || fuzz_rc=$?
+    cat build/fuzz/fuzz-work/*/summary.txt 2>/dev/null || true
+    if [ "$fuzz_rc" -ne 0 ]; then
+      echo "run.sh: a fuzz target found a problem (log above; reproducer in build/fuzz/fuzz-work/<target>/artifacts)" >&2
+      exit "$fuzz_rc"
+    fi
     ;;
   bench)
     install_pkgs "${BASE_PKGS[@]}"
