@@ -3,6 +3,7 @@
 // names the function and the argument; the documented edge inputs (n = 0 with null pointers,
 // exact in-place aliasing) are accepted. Runs on every ISA: the checks sit before the dispatch.
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -73,6 +74,24 @@ const std::vector<Row>& rows() {
   return v;
 }
 
+// Every public array kernel as a call on guarded buffers, for the memory-bounds test: `in` are
+// the input arrays and `out` the output arrays the contract gives it, all of length n.
+struct BoundsCall {
+  std::string name;
+  int inputs, outputs;
+  std::function<void(const std::vector<float*>& in, const std::vector<float*>& out, std::size_t n)> call;
+};
+
+const std::vector<BoundsCall>& bounds_calls() {
+  static const std::vector<BoundsCall> v = [] {
+    std::vector<BoundsCall> r;
+    r.push_back({"exp", 1, 1, [](auto& in, auto& out, std::size_t n) { simdense::exp(in[0], out[0], n); }});
+    r.push_back({"log1p", 1, 1, [](auto& in, auto& out, std::size_t n) { simdense::log1p(in[0], out[0], n); }});
+    return r;
+  }();
+  return v;
+}
+
 const char* want_name(Want w) {
   switch (w) {
     case Want::invalid_argument: return "std::invalid_argument";
@@ -109,6 +128,30 @@ TEST_SUITE("contract") {
             CHECK(got.find(row.needle) != std::string::npos);
           }
           CHECK(active_isa() == isa);  // a refused call changes nothing
+        }
+      }
+    });
+  }
+
+  TEST_CASE("no kernel reads or writes outside its arrays: guard pages on both sides, every tail") {
+    // Buffers end at (Guard::back) or start at (Guard::front) a PROT_NONE page: one float past
+    // either end faults, in any build. Every size of test::tail_sizes(), in and out of place.
+    test::for_each_isa([](Isa) {
+      const auto& sp = test::special_floats();
+      for (const auto& k : bounds_calls()) {
+        CAPTURE(k.name);
+        for (std::size_t n : test::tail_sizes()) {
+          CAPTURE(n);
+          for (test::Guard g : {test::Guard::back, test::Guard::front}) {
+            std::vector<std::unique_ptr<test::GuardedBuffer>> bufs;
+            std::vector<float*> in, out;
+            for (int j = 0; j < k.inputs + k.outputs; ++j) {
+              bufs.push_back(std::make_unique<test::GuardedBuffer>(n, g));
+              for (std::size_t i = 0; i < n; ++i) (*bufs.back())[i] = sp[(i * 7 + std::size_t(j)) % sp.size()];
+              (j < k.inputs ? in : out).push_back(bufs.back()->data());
+            }
+            k.call(in, out, n);
+          }
         }
       }
     });
