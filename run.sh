@@ -2,7 +2,10 @@
 # simdense's one entry point. Installs what is missing (Debian/Ubuntu: apt-get, with sudo when
 # not root), configures with CMake, builds and runs.
 #
-#   ./run.sh bench [--profile=full] [Google Benchmark flags]   benchmark suite (the main job)
+#   ./run.sh bench [--profile=full] [Google Benchmark flags]   benchmark suite (the main job):
+#                                    JSON in results/<cpu>-<date>.json, then a summary table
+#   ./run.sh compare A.json B.json ... [--labels a,b] [--filter RE] [--format png|svg] [--out DIR]
+#                                    runs side by side: markdown table + gnuplot charts
 #   ./run.sh test [--exhaustive]     tests (Release), again under ASan+UBSan, the thread suites
 #                                    under TSan, and a short run of every libFuzzer target (clang)
 #   ./run.sh build                   Release build only (build/release)
@@ -15,6 +18,9 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 # Debian package names; the commands they provide are checked first so a machine that already
 # has them (another distribution, a source build) is left alone.
 BASE_PKGS=(cmake g++ ninja-build pkgconf libxsimd-dev libbenchmark-dev doctest-dev zlib1g-dev)
+# The summary/compare tools (python3, stdlib only), their charts (gnuplot) and Google
+# Benchmark's compare.py for A/B statistics (libbenchmark-tools).
+TOOL_PKGS=(python3 gnuplot-nox libbenchmark-tools)
 
 # The differential fuzz targets need clang and its runtimes (libFuzzer, ASan, UBSan).
 FUZZ_PKGS=(clang libclang-rt-14-dev)
@@ -79,14 +85,14 @@ cmd=${1:-help}
 [ $# -gt 0 ] && shift
 case "$cmd" in
   deps)
-    install_pkgs "${BASE_PKGS[@]}"
+    install_pkgs "${BASE_PKGS[@]}" "${TOOL_PKGS[@]}"
     ;;
   build)
     install_pkgs "${BASE_PKGS[@]}"
     configure_build build/release -DCMAKE_BUILD_TYPE=Release
     ;;
   test)
-    install_pkgs "${BASE_PKGS[@]}"
+    install_pkgs "${BASE_PKGS[@]}" python3 gnuplot-nox
     exclude="exhaustive"
     if [ "${1:-}" = "--exhaustive" ]; then exclude="^$"; shift; fi
     echo "== Release build and tests"
@@ -117,16 +123,56 @@ case "$cmd" in
     fi
     ;;
   bench)
-    install_pkgs "${BASE_PKGS[@]}"
+    install_pkgs "${BASE_PKGS[@]}" "${TOOL_PKGS[@]}"
     configure_build build/release -DCMAKE_BUILD_TYPE=Release
-    exec build/release/bench/simdense_bench "$@"
+    # JSON goes to results/<cpu>-<date>.json unless --benchmark_out is given; a non-JSON
+    # --benchmark_out_format or --benchmark_list_tests skips the summary.
+    out="" summary=1
+    for a in "$@"; do
+      case "$a" in
+        --benchmark_out=*) out=${a#--benchmark_out=} ;;
+        --benchmark_out_format=json) ;;
+        --benchmark_out_format=*) summary=0 ;;
+        --benchmark_list_tests|--benchmark_list_tests=true) summary=0 out=/dev/null ;;
+      esac
+    done
+    extra=()
+    if [ -z "$out" ]; then
+      cpu=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null | head -n1)
+      cpu=$(printf '%s' "${cpu:-unknown-cpu}" | sed -e 's/([RrTtMm]*)//g' -e 's/ CPU//' -e 's/ @.*//' \
+            | tr -cs 'A-Za-z0-9._-' '-' | sed -e 's/^-*//' -e 's/-*$//')
+      suffix=""
+      [ -n "${SIMDENSE_ISA:-}" ] && suffix="-${SIMDENSE_ISA}"
+      mkdir -p results
+      out="results/${cpu}${suffix}-$(date -u +%Y%m%d-%H%M%S).json"
+      extra=(--benchmark_out="$out" --benchmark_out_format=json)
+    fi
+    start=$(date +%s)
+    rc=0
+    build/release/bench/simdense_bench "${extra[@]}" "$@" || rc=$?
+    [ "$rc" -ne 0 ] && exit "$rc"
+    if [ "$summary" -eq 1 ] && [ -f "$out" ] && [ -s "$out" ]; then
+      echo
+      echo "== Summary ($(( $(date +%s) - start )) s)"
+      python3 bench/tools/summary.py "$out"
+      echo
+      echo "JSON: $out   (side by side with other runs: ./run.sh compare $out OTHER.json ...)"
+    fi
+    ;;
+  compare)
+    install_pkgs python3 gnuplot-nox
+    if [ $# -eq 0 ]; then
+      echo "usage: ./run.sh compare A.json [B.json ...] [--labels a,b,...] [--filter RE] [--format png|svg] [--out DIR]" >&2
+      exit 2
+    fi
+    exec python3 bench/tools/compare.py "$@"
     ;;
   help|-h|--help)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
     echo "run.sh: unknown command '$cmd'" >&2
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -1,8 +1,10 @@
 #include "support/bench_util.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <new>
 #include <random>
 #include <string>
@@ -12,6 +14,10 @@ namespace simdense::bench {
 
 namespace {
 bool g_full = false;
+std::vector<std::string>& names() {
+  static std::vector<std::string> r;
+  return r;
+}
 std::vector<std::pair<const char*, void (*)()>>& registry() {
   static std::vector<std::pair<const char*, void (*)()>> r;
   return r;
@@ -30,10 +36,17 @@ void set_full_profile(bool full) { g_full = full; }
 benchmark::internal::Benchmark* add(const std::string& kernel, Isa isa, const std::string& size,
                                     std::function<void(benchmark::State&)> body) {
   const std::string name = kernel + "/" + isa_name(isa) + "/" + size;
+  names().push_back(name);
   return benchmark::RegisterBenchmark(name.c_str(), [isa, body](benchmark::State& st) {
     set_isa(isa);
     body(st);
   });
+}
+
+benchmark::internal::Benchmark* add_named(const std::string& name,
+                                          std::function<void(benchmark::State&)> body) {
+  names().push_back(name);
+  return benchmark::RegisterBenchmark(name.c_str(), std::move(body));
 }
 
 Family::Family(const char* name, void (*registrar)()) { registry().emplace_back(name, registrar); }
@@ -83,6 +96,77 @@ bool check_close(benchmark::State& state, const float* got, const float* want, s
     }
   }
   return true;
+}
+
+const std::vector<std::string>& registered_names() { return names(); }
+
+namespace {
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t\n");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\n");
+  return s.substr(b, e - b + 1);
+}
+std::string read_line(const std::string& path) {
+  std::ifstream f(path);
+  std::string line;
+  if (!f || !std::getline(f, line)) return "";
+  return trim(line);
+}
+}  // namespace
+
+std::string cpu_model() {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned max_ext = 0;
+  {
+    unsigned a, b, c, d;
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u), "c"(0u));
+    max_ext = a;
+  }
+  if (max_ext >= 0x80000004u) {
+    char brand[49] = {};
+    for (unsigned i = 0; i < 3; ++i) {
+      unsigned r[4];
+      __asm__ volatile("cpuid"
+                       : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                       : "a"(0x80000002u + i), "c"(0u));
+      std::memcpy(brand + 16 * i, r, 16);
+    }
+    const std::string s = trim(brand);
+    if (!s.empty()) return s;
+  }
+#endif
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return trim(line.substr(colon + 1));
+    }
+  }
+  return "unknown CPU";
+}
+
+std::vector<CacheInfo> cache_sizes() {
+  std::vector<CacheInfo> out;
+  for (int i = 0; i < 16; ++i) {
+    const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(i) + "/";
+    const std::string level = read_line(dir + "level");
+    if (level.empty()) break;
+    CacheInfo c;
+    c.level = std::atoi(level.c_str());
+    c.type = read_line(dir + "type");
+    const std::string size = read_line(dir + "size");  // e.g. "48K", "2048K", "32M"
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(size.c_str(), &end, 10);
+    std::size_t mult = 1;
+    if (end != nullptr && (*end == 'K' || *end == 'k')) mult = 1024;
+    if (end != nullptr && (*end == 'M' || *end == 'm')) mult = 1024 * 1024;
+    if (end != nullptr && (*end == 'G' || *end == 'g')) mult = std::size_t(1) << 30;
+    c.bytes = std::size_t(v) * mult;
+    out.push_back(c);
+  }
+  return out;
 }
 
 }  // namespace simdense::bench

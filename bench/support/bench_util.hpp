@@ -27,6 +27,10 @@ void set_full_profile(bool full);
 benchmark::internal::Benchmark* add(const std::string& kernel, Isa isa, const std::string& size,
                                     std::function<void(benchmark::State&)> body);
 
+// Registers an ISA-independent benchmark under `name` as is (e.g. "memory/copy/64Ki").
+benchmark::internal::Benchmark* add_named(const std::string& name,
+                                          std::function<void(benchmark::State&)> body);
+
 // Family registrars, run by main() after SIMDENSE_ISA is validated.
 struct Family {
   Family(const char* name, void (*registrar)());
@@ -65,5 +69,22 @@ std::string size_label(std::size_t n);
 // max(|want|, abs_floor)); NaN must match NaN. Used once per benchmark, outside the timed loop.
 bool check_close(benchmark::State& state, const float* got, const float* want, std::size_t n,
                  double rel_tol, double abs_floor = 0.0);
+
+// ---- Run context (added to the JSON output by main(); also used by the summary) ----
+
+// The CPU's brand string from CPUID (e.g. "Intel(R) Xeon(R) Processor"), falling back to
+// /proc/cpuinfo's "model name"; "unknown CPU" if neither is available.
+std::string cpu_model();
+
+// One cache of cpu0 as Linux reports it in /sys/devices/system/cpu/cpu0/cache/index*.
+struct CacheInfo {
+  int level = 0;
+  std::string type;  // "Data", "Instruction", "Unified"
+  std::size_t bytes = 0;
+};
+std::vector<CacheInfo> cache_sizes();
+
+// Names of every benchmark registered through add(), in registration order.
+const std::vector<std::string>& registered_names();
 
 }  // namespace simdense::bench
