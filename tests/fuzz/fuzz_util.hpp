@@ -24,6 +24,7 @@
 #include <cstring>
 #include <limits>
 #include <simdense/simdense.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,12 @@ class Buf {
   float& operator[](std::size_t i) { return data_[i]; }
   float operator[](std::size_t i) const { return data_[i]; }
   std::vector<float> copy() const { return std::vector<float>(data_, data_ + n_); }
+  // A deep copy at the same misalignment.
+  Buf clone() const {
+    Buf b(n_, lead_);
+    for (std::size_t i = 0; i < n_; ++i) b[i] = data_[i];
+    return b;
+  }
 
  private:
   void release() {
@@ -207,11 +214,21 @@ struct Ctx {
   const char* kernel = "?";
   Isa isa = Isa::scalar;
   std::string sizes;  // e.g. "n=17 lead_x=3 inplace=1"
+  // With SIMDENSE_FUZZ_DUMP=1 in the environment, a mismatch also prints every input array.
+  const std::vector<Buf>* arrays = nullptr;
 };
 
 [[noreturn]] inline void fail(const Ctx& c, const std::string& what) {
   std::fprintf(stderr, "\n=== simdense differential mismatch: %s on %s (%s)\n%s\n", c.kernel,
                simdense::isa_name(c.isa), c.sizes.c_str(), what.c_str());
+  if (c.arrays != nullptr && std::getenv("SIMDENSE_FUZZ_DUMP") != nullptr) {
+    for (std::size_t k = 0; k < c.arrays->size(); ++k) {
+      std::fprintf(stderr, "array #%zu (%zu floats):", k, (*c.arrays)[k].size());
+      for (std::size_t i = 0; i < (*c.arrays)[k].size(); ++i)
+        std::fprintf(stderr, "%s%.9g", i % 8 ? " " : "\n  ", double((*c.arrays)[k][i]));
+      std::fprintf(stderr, "\n");
+    }
+  }
   std::fflush(stderr);
   std::abort();
 }
@@ -261,6 +278,63 @@ inline void check_unchanged(const Ctx& c, const char* name, const Buf& b,
   for (std::size_t i = 0; i < b.size(); ++i)
     if (bits(b[i]) != bits(before[i]))
       fail(c, std::string("input ") + name + " was written at " + std::to_string(i));
+}
+
+// ---- differential runs of calls with several arrays and a returned value -----------------------
+
+// What one call did: its arrays afterwards, its returned value, or the exception it threw.
+struct Outcome {
+  std::vector<Buf> bufs;
+  double ret = 0;
+  std::string error;  // "" or "<type>: <what>"
+};
+
+// Runs f(bufs) -> returned value on a deep copy of `init` with `isa` forced.
+template <class F>
+Outcome run_on(Isa isa, const std::vector<Buf>& init, F&& f) {
+  Outcome o;
+  for (const Buf& b : init) o.bufs.push_back(b.clone());
+  simdense::set_isa(isa);
+  try {
+    o.ret = double(f(o.bufs));
+  } catch (const std::out_of_range& e) {
+    o.error = std::string("out_of_range: ") + e.what();
+  } catch (const std::invalid_argument& e) {
+    o.error = std::string("invalid_argument: ") + e.what();
+  }
+  return o;
+}
+
+// The ISA under test must refuse exactly what the scalar path refuses, with the same message.
+// Returns true when both refused (nothing more to compare).
+inline bool same_refusal(const Ctx& c, const Outcome& want, const Outcome& got) {
+  if (want.error != got.error)
+    fail(c, "refusal differs: scalar '" + want.error + "', this ISA '" + got.error + "'");
+  return !want.error.empty();
+}
+
+// Arrays that are inputs only must be bit-for-bit unchanged.
+inline void check_inputs_unchanged(const Ctx& c, const std::vector<Buf>& init, const Outcome& o,
+                                   std::initializer_list<std::size_t> inputs) {
+  for (std::size_t k : inputs)
+    for (std::size_t i = 0; i < init[k].size(); ++i)
+      if (bits(init[k][i]) != bits(o.bufs[k][i]))
+        fail(c, "input array #" + std::to_string(k) + " was written at " + std::to_string(i));
+}
+
+// Relative-plus-absolute closeness of results (NaN must match NaN, an infinity the same infinity).
+inline void check_rel(const Ctx& c, const char* what, std::size_t i, double got, double want,
+                      double rel, double abs, const std::string& inputs = "") {
+  bool bad;
+  if (std::isnan(want) || std::isnan(got)) bad = std::isnan(want) != std::isnan(got);
+  else if (std::isinf(want) || std::isinf(got)) bad = got != want;
+  else bad = !(std::fabs(got - want) <= rel * std::fabs(want) + abs);
+  if (bad) {
+    char b[256];
+    std::snprintf(b, sizeof b, "%s[%zu]: got %.9g, scalar %.9g, |diff| %.3g > %.3g rel + %.3g abs",
+                  what, i, got, want, std::fabs(got - want), rel, abs);
+    fail(c, b + (inputs.empty() ? std::string() : "; " + inputs));
+  }
 }
 
 // Runs f() with ISA forced.
