@@ -2,6 +2,7 @@
 // input gets an exception derived from std::invalid_argument or std::out_of_range whose message
 // names the function and the argument; the documented edge inputs (n = 0 with null pointers,
 // exact in-place aliasing) are accepted. Runs on every ISA: the checks sit before the dispatch.
+#include <cmath>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -23,9 +24,9 @@ struct Row {
   std::function<void()> call;
 };
 
-// Scratch memory for the rows: big enough for every call below, never read for results.
-float g_buf[4096];
-float* buf(std::size_t at = 0) { return g_buf + at; }
+// Fresh memory for each row's call (values valid for every argument: 0.5 is a probability, a
+// logit, a score), so one row's in-place result never feeds another row.
+std::vector<float> mem(std::size_t n = 64, float v = 0.5f) { return std::vector<float>(n, v); }
 
 // An ISA value this CPU lacks, if any (else none: the row uses an out-of-range enum value).
 Isa unsupported_isa() {
@@ -41,15 +42,151 @@ void elementwise_rows(std::vector<Row>& v, const std::string& fn,
                       const char* x = "x", const char* y = "y") {
   const std::string pre = "simdense::" + fn + ": ";
   v.push_back({fn, std::string(x) + " null, n > 0", Want::invalid_argument,
-               pre + x + " is null but n = 5", [f] { f(nullptr, buf(), 5); }});
+               pre + x + " is null but n = 5", [f] { auto b = mem(); f(nullptr, b.data(), 5); }});
   v.push_back({fn, std::string(y) + " null, n > 0", Want::invalid_argument,
-               pre + y + " is null but n = 5", [f] { f(buf(), nullptr, 5); }});
+               pre + y + " is null but n = 5", [f] { auto b = mem(); f(b.data(), nullptr, 5); }});
   v.push_back({fn, std::string(y) + " partially overlaps " + x, Want::invalid_argument,
-               pre + y + " partially overlaps " + x, [f] { f(buf(0), buf(3), 8); }});
+               pre + y + " partially overlaps " + x, [f] { auto b = mem(); f(b.data(), b.data() + 3, 8); }});
   v.push_back({fn, "n = 0 with null pointers", Want::accepted, "",
                [f] { f(nullptr, nullptr, 0); }});
   v.push_back({fn, std::string(y) + " == " + x + " (in place)", Want::accepted, "",
-               [f] { f(buf(), buf(), 8); }});
+               [f] { auto b = mem(); f(b.data(), b.data(), 8); }});
+}
+
+// Rows for a batched rows x n (stride ld) y = f(x) function.
+void batch_rows(std::vector<Row>& v, const std::string& fn,
+                std::function<void(const float*, float*, std::size_t, std::size_t, std::size_t)> f) {
+  const std::string pre = "simdense::" + fn + ": ";
+  v.push_back({fn, "ld < n", Want::invalid_argument, pre + "ld = 3 is shorter than a row (n = 5)",
+               [f] { auto a = mem(), b = mem(); f(a.data(), b.data(), 2, 5, 3); }});
+  v.push_back({fn, "x null, rows * n > 0", Want::invalid_argument, pre + "x is null but rows * n = 12",
+               [f] { auto b = mem(); f(nullptr, b.data(), 2, 5, 7); }});
+  v.push_back({fn, "y null, rows * n > 0", Want::invalid_argument, pre + "y is null but rows * n = 12",
+               [f] { auto a = mem(); f(a.data(), nullptr, 2, 5, 7); }});
+  v.push_back({fn, "y partially overlaps x", Want::invalid_argument, pre + "y partially overlaps x",
+               [f] { auto a = mem(); f(a.data(), a.data() + 7, 2, 5, 7); }});
+  v.push_back({fn, "rows = 0 with null pointers", Want::accepted, "", [f] { f(nullptr, nullptr, 0, 5, 5); }});
+  v.push_back({fn, "y == x (in place), ld > n", Want::accepted, "",
+               [f] { auto a = mem(); f(a.data(), a.data(), 3, 5, 7); }});
+}
+
+// Rows for a backward dx = f(y, dy) (single row: rows = 1, ld = n).
+void backward_rows(std::vector<Row>& v, const std::string& fn, bool batch,
+                   std::function<void(const float*, const float*, float*, std::size_t, std::size_t, std::size_t)> f) {
+  const std::string pre = "simdense::" + fn + ": ";
+  const std::string cnt = batch ? "rows * n" : "rows * n";
+  v.push_back({fn, "y null, n > 0", Want::invalid_argument, pre + "y is null but " + cnt + " = 5",
+               [f] { auto b = mem(), c = mem(); f(nullptr, b.data(), c.data(), 1, 5, 5); }});
+  v.push_back({fn, "dy null, n > 0", Want::invalid_argument, pre + "dy is null but " + cnt + " = 5",
+               [f] { auto a = mem(), c = mem(); f(a.data(), nullptr, c.data(), 1, 5, 5); }});
+  v.push_back({fn, "dx null, n > 0", Want::invalid_argument, pre + "dx is null but " + cnt + " = 5",
+               [f] { auto a = mem(), b = mem(); f(a.data(), b.data(), nullptr, 1, 5, 5); }});
+  v.push_back({fn, "dx partially overlaps y", Want::invalid_argument, pre + "dx partially overlaps y",
+               [f] { auto a = mem(), b = mem(); f(a.data(), b.data(), a.data() + 2, 1, 5, 5); }});
+  v.push_back({fn, "dx partially overlaps dy", Want::invalid_argument, pre + "dx partially overlaps dy",
+               [f] { auto a = mem(), b = mem(); f(a.data(), b.data(), b.data() + 2, 1, 5, 5); }});
+  v.push_back({fn, "dx == y (in place)", Want::accepted, "",
+               [f] { auto a = mem(), b = mem(); f(a.data(), b.data(), a.data(), 1, 5, 5); }});
+  v.push_back({fn, "dx == dy (in place)", Want::accepted, "",
+               [f] { auto a = mem(), b = mem(); f(a.data(), b.data(), b.data(), 1, 5, 5); }});
+  v.push_back({fn, "n = 0 with null pointers", Want::accepted, "",
+               [f] { f(nullptr, nullptr, nullptr, 1, 0, 0); }});
+  if (batch)
+    v.push_back({fn, "ld < n", Want::invalid_argument, pre + "ld = 3 is shorter than a row (n = 5)",
+                 [f] { auto a = mem(), b = mem(), c = mem(); f(a.data(), b.data(), c.data(), 2, 5, 3); }});
+}
+
+void softmax_rows(std::vector<Row>& r) {
+  using std::size_t;
+  elementwise_rows(r, "softmax", [](const float* x, float* y, size_t n) { softmax(x, y, n); });
+  elementwise_rows(r, "log_softmax", [](const float* x, float* y, size_t n) { log_softmax(x, y, n); });
+  batch_rows(r, "softmax_batch", [](const float* x, float* y, size_t m, size_t n, size_t ld) { softmax_batch(x, y, m, n, ld); });
+  batch_rows(r, "log_softmax_batch", [](const float* x, float* y, size_t m, size_t n, size_t ld) { log_softmax_batch(x, y, m, n, ld); });
+  backward_rows(r, "softmax_backward", false, [](const float* y, const float* dy, float* dx, size_t, size_t n, size_t) { softmax_backward(y, dy, dx, n); });
+  backward_rows(r, "log_softmax_backward", false, [](const float* y, const float* dy, float* dx, size_t, size_t n, size_t) { log_softmax_backward(y, dy, dx, n); });
+  backward_rows(r, "softmax_backward_batch", true, [](const float* y, const float* dy, float* dx, size_t m, size_t n, size_t ld) { softmax_backward_batch(y, dy, dx, m, n, ld); });
+  backward_rows(r, "log_softmax_backward_batch", true, [](const float* y, const float* dy, float* dx, size_t m, size_t n, size_t ld) { log_softmax_backward_batch(y, dy, dx, m, n, ld); });
+
+  // cross-entropy with labels
+  const std::string ce = "simdense::cross_entropy: ";
+  r.push_back({"cross_entropy", "label >= n", Want::out_of_range, ce + "label = 5 is out of range for n = 5",
+               [] { auto a = mem(); cross_entropy(a.data(), 5, 5); }});
+  r.push_back({"cross_entropy", "n = 0 (no label is valid)", Want::out_of_range, ce + "label = 0 is out of range for n = 0",
+               [] { cross_entropy(nullptr, 0, 0); }});
+  r.push_back({"cross_entropy", "logits null, n > 0", Want::invalid_argument, ce + "logits is null but n = 5",
+               [] { cross_entropy(nullptr, 5, 1); }});
+  const std::string ceg = "simdense::cross_entropy_grad: ";
+  r.push_back({"cross_entropy_grad", "label >= n", Want::out_of_range, ceg + "label = 9 is out of range for n = 5",
+               [] { auto a = mem(), d = mem(); cross_entropy_grad(a.data(), 5, 9, d.data()); }});
+  r.push_back({"cross_entropy_grad", "dlogits null, n > 0", Want::invalid_argument, ceg + "dlogits is null",
+               [] { auto a = mem(); cross_entropy_grad(a.data(), 5, 1, nullptr); }});
+  r.push_back({"cross_entropy_grad", "dlogits partially overlaps logits", Want::invalid_argument,
+               ceg + "dlogits partially overlaps logits", [] { auto a = mem(); cross_entropy_grad(a.data(), 5, 1, a.data() + 1); }});
+  r.push_back({"cross_entropy_grad", "dlogits == logits (in place)", Want::accepted, "",
+               [] { auto a = mem(); cross_entropy_grad(a.data(), 5, 1, a.data()); }});
+  const std::string ceb = "simdense::cross_entropy_batch: ";
+  r.push_back({"cross_entropy_batch", "labels[r] >= n", Want::out_of_range, ceb + "labels[1] = 7 is out of range for n = 5",
+               [] { auto a = mem(); std::size_t l[2] = {0, 7}; cross_entropy_batch(a.data(), l, 2, 5, 5); }});
+  r.push_back({"cross_entropy_batch", "labels null, rows > 0", Want::invalid_argument, ceb + "labels is null but rows = 2",
+               [] { auto a = mem(); cross_entropy_batch(a.data(), nullptr, 2, 5, 5); }});
+  r.push_back({"cross_entropy_batch", "ld < n", Want::invalid_argument, ceb + "ld = 4 is shorter than a row (n = 5)",
+               [] { auto a = mem(); std::size_t l[2] = {0, 1}; cross_entropy_batch(a.data(), l, 2, 5, 4); }});
+  r.push_back({"cross_entropy_batch", "rows = 0 with null pointers (mean 0)", Want::accepted, "",
+               [] { if (cross_entropy_batch(nullptr, nullptr, 0, 5, 5) != 0.0f) throw std::logic_error("mean of no rows is not 0"); }});
+  const std::string cegb = "simdense::cross_entropy_grad_batch: ";
+  r.push_back({"cross_entropy_grad_batch", "labels overlap dlogits", Want::invalid_argument, cegb + "labels must not overlap dlogits",
+               [] { auto a = mem(); std::vector<std::size_t> l(16, 0); cross_entropy_grad_batch(a.data(), l.data(), reinterpret_cast<float*>(l.data()), 2, 5, 5); }});
+  r.push_back({"cross_entropy_grad_batch", "dlogits partially overlaps logits", Want::invalid_argument, cegb + "dlogits partially overlaps logits",
+               [] { auto a = mem(); std::size_t l[2] = {0, 1}; cross_entropy_grad_batch(a.data(), l, a.data() + 5, 2, 5, 5); }});
+
+  // cross-entropy with soft targets
+  const std::string cs = "simdense::cross_entropy_soft: ";
+  r.push_back({"cross_entropy_soft", "targets_n != n", Want::invalid_argument, cs + "targets_n = 4 differs from the number of logits n = 5",
+               [] { auto a = mem(), t = mem(); cross_entropy_soft(a.data(), 5, t.data(), 4); }});
+  r.push_back({"cross_entropy_soft", "a target NaN", Want::invalid_argument, cs + "targets[2] = nan is not a probability",
+               [] { auto a = mem(), t = mem(); t[2] = NAN; cross_entropy_soft(a.data(), 5, t.data(), 5); }});
+  r.push_back({"cross_entropy_soft", "a target outside [0, 1]", Want::invalid_argument, cs + "targets[3] = 1.500000 is not a probability",
+               [] { auto a = mem(), t = mem(); t[3] = 1.5f; cross_entropy_soft(a.data(), 5, t.data(), 5); }});
+  r.push_back({"cross_entropy_soft", "targets null, n > 0", Want::invalid_argument, cs + "targets is null",
+               [] { auto a = mem(); cross_entropy_soft(a.data(), 5, nullptr, 5); }});
+  r.push_back({"cross_entropy_soft", "n = 0 with null pointers (loss 0)", Want::accepted, "",
+               [] { if (cross_entropy_soft(nullptr, 0, nullptr, 0) != 0.0f) throw std::logic_error("loss of n = 0 is not 0"); }});
+  const std::string csg = "simdense::cross_entropy_soft_grad: ";
+  r.push_back({"cross_entropy_soft_grad", "dlogits overlaps targets", Want::invalid_argument, csg + "targets must not overlap dlogits",
+               [] { auto a = mem(), t = mem(); cross_entropy_soft_grad(a.data(), 5, t.data(), 5, t.data()); }});
+  r.push_back({"cross_entropy_soft_grad", "dlogits == logits (in place)", Want::accepted, "",
+               [] { auto a = mem(), t = mem(); cross_entropy_soft_grad(a.data(), 5, t.data(), 5, a.data()); }});
+  const std::string csb = "simdense::cross_entropy_soft_batch: ";
+  r.push_back({"cross_entropy_soft_batch", "a target of row 1 outside [0, 1] (index r*ld + i)", Want::invalid_argument,
+               csb + "targets[9] = -0.250000 is not a probability",
+               [] { auto a = mem(), t = mem(); t[9] = -0.25f; cross_entropy_soft_batch(a.data(), t.data(), 2, 5, 7); }});
+  r.push_back({"cross_entropy_soft_batch", "ld < n", Want::invalid_argument, csb + "ld = 2 is shorter than a row (n = 5)",
+               [] { auto a = mem(), t = mem(); cross_entropy_soft_batch(a.data(), t.data(), 2, 5, 2); }});
+  r.push_back({"cross_entropy_soft_grad_batch", "dlogits overlaps targets", Want::invalid_argument,
+               "simdense::cross_entropy_soft_grad_batch: targets must not overlap dlogits",
+               [] { auto a = mem(), t = mem(); cross_entropy_soft_grad_batch(a.data(), t.data(), t.data() + 1, 2, 5, 5); }});
+
+  // sigmoid binary cross-entropy
+  const std::string sb = "simdense::sigmoid_bce: ";
+  r.push_back({"sigmoid_bce", "scores null, n > 0", Want::invalid_argument, sb + "scores is null but n = 5",
+               [] { auto t = mem(); sigmoid_bce(nullptr, t.data(), 5); }});
+  r.push_back({"sigmoid_bce", "targets null, n > 0", Want::invalid_argument, sb + "targets is null but n = 5",
+               [] { auto s = mem(); sigmoid_bce(s.data(), nullptr, 5); }});
+  r.push_back({"sigmoid_bce", "a target outside [0, 1]", Want::invalid_argument, sb + "targets[1] = 2.000000 is not a probability",
+               [] { auto s = mem(), t = mem(); t[1] = 2.0f; sigmoid_bce(s.data(), t.data(), 5); }});
+  r.push_back({"sigmoid_bce", "losses partially overlaps scores", Want::invalid_argument, sb + "losses partially overlaps scores",
+               [] { auto s = mem(), t = mem(); sigmoid_bce(s.data(), t.data(), 5, s.data() + 1); }});
+  r.push_back({"sigmoid_bce", "losses == scores (in place)", Want::accepted, "",
+               [] { auto s = mem(), t = mem(); sigmoid_bce(s.data(), t.data(), 5, s.data()); }});
+  const std::string sbg = "simdense::sigmoid_bce_grad: ";
+  r.push_back({"sigmoid_bce_grad", "dscores null, n > 0", Want::invalid_argument, sbg + "dscores is null but n = 5",
+               [] { auto s = mem(), t = mem(); sigmoid_bce_grad(s.data(), t.data(), 5, nullptr); }});
+  r.push_back({"sigmoid_bce_grad", "dscores == losses", Want::invalid_argument, sbg + "dscores must not overlap losses",
+               [] { auto s = mem(), t = mem(), d = mem(); sigmoid_bce_grad(s.data(), t.data(), 5, d.data(), d.data()); }});
+  r.push_back({"sigmoid_bce_grad", "dscores partially overlaps targets", Want::invalid_argument, sbg + "dscores partially overlaps targets",
+               [] { auto s = mem(), t = mem(); sigmoid_bce_grad(s.data(), t.data(), 5, t.data() + 2); }});
+  r.push_back({"sigmoid_bce_grad", "dscores == targets (in place)", Want::accepted, "",
+               [] { auto s = mem(), t = mem(); sigmoid_bce_grad(s.data(), t.data(), 5, t.data()); }});
 }
 
 const std::vector<Row>& rows() {
@@ -69,6 +206,8 @@ const std::vector<Row>& rows() {
     elementwise_rows(r, "exp", [](const float* x, float* y, std::size_t n) { simdense::exp(x, y, n); });
     elementwise_rows(r, "log1p",
                      [](const float* x, float* y, std::size_t n) { simdense::log1p(x, y, n); });
+    // ---- softmax.hpp
+    softmax_rows(r);
     return r;
   }();
   return v;
@@ -87,6 +226,16 @@ const std::vector<BoundsCall>& bounds_calls() {
     std::vector<BoundsCall> r;
     r.push_back({"exp", 1, 1, [](auto& in, auto& out, std::size_t n) { simdense::exp(in[0], out[0], n); }});
     r.push_back({"log1p", 1, 1, [](auto& in, auto& out, std::size_t n) { simdense::log1p(in[0], out[0], n); }});
+    r.push_back({"softmax", 1, 1, [](auto& in, auto& out, std::size_t n) { softmax(in[0], out[0], n); }});
+    r.push_back({"log_softmax", 1, 1, [](auto& in, auto& out, std::size_t n) { log_softmax(in[0], out[0], n); }});
+    r.push_back({"softmax_backward", 2, 1, [](auto& in, auto& out, std::size_t n) { softmax_backward(in[0], in[1], out[0], n); }});
+    r.push_back({"log_softmax_backward", 2, 1, [](auto& in, auto& out, std::size_t n) { log_softmax_backward(in[0], in[1], out[0], n); }});
+    r.push_back({"cross_entropy", 1, 0, [](auto& in, auto&, std::size_t n) { if (n) cross_entropy(in[0], n, n - 1); }});
+    r.push_back({"cross_entropy_grad", 1, 1, [](auto& in, auto& out, std::size_t n) { if (n) cross_entropy_grad(in[0], n, n / 2, out[0]); }});
+    // targets (in[1]) hold special values: clamp them to probabilities in place first.
+    auto probs = [](float* t, std::size_t n) { for (std::size_t i = 0; i < n; ++i) t[i] = std::isnan(t[i]) ? 0.5f : std::fmin(std::fabs(t[i]), 1.0f); };
+    r.push_back({"cross_entropy_soft_grad", 2, 1, [probs](auto& in, auto& out, std::size_t n) { probs(in[1], n); cross_entropy_soft_grad(in[0], n, in[1], n, out[0]); }});
+    r.push_back({"sigmoid_bce_grad", 2, 2, [probs](auto& in, auto& out, std::size_t n) { probs(in[1], n); sigmoid_bce_grad(in[0], in[1], n, out[0], out[1]); }});
     return r;
   }();
   return v;

@@ -106,8 +106,9 @@ TEST_SUITE("fpu") {
   TEST_CASE("a caller's rounding mode or FTZ/DAZ changes results only by rounding") {
     // Kernels run in the caller's mode (changing it would break the first test), so directed
     // rounding moves results by a few ULPs and FTZ/DAZ flushes subnormals; neither may turn a
-    // number into NaN/inf or the reverse, or move a normal result far. Measured worst per kernel
-    // and mode is printed.
+    // number into NaN/inf or the reverse, or move a result by more than rounding-sized amounts.
+    // The measured worst ULP per kernel and mode is printed, and so are exact zeros (e.g. the
+    // probability of a masked logit) that became nonzero subnormals: measured, not promised.
     test::for_each_isa([](Isa isa) {
       for (const auto& kc : kernel_calls()) {
         auto p0 = kc.prepare(99);
@@ -122,7 +123,7 @@ TEST_SUITE("fpu") {
           const auto got = p.outputs();
           REQUIRE(got.size() == want.size());
           std::int64_t worst = 0;
-          std::size_t bad_class = 0, worst_i = 0;
+          std::size_t bad_class = 0, far = 0, zeros_lost = 0, worst_i = 0;
           for (std::size_t i = 0; i < got.size(); ++i) {
             const float g = got[i], w = want[i];
             if (std::isnan(g) != std::isnan(w) ||
@@ -130,8 +131,13 @@ TEST_SUITE("fpu") {
               ++bad_class;
               continue;
             }
-            // Subnormal or flushed results under FTZ/DAZ are expected to differ.
-            if (m.ftz_daz != 0 && (std::fabs(w) < 1.2e-38f || std::fabs(g) < 1.2e-38f)) continue;
+            if (std::isnan(w) || std::isinf(w)) continue;
+            if (w == 0.0f && g != 0.0f) ++zeros_lost;
+            // Rounding-size changes only: 2^-12 relative (4096 float epsilons: generous for a
+            // few directed roundings), below the normal range anything up to 2^-126 (FTZ/DAZ
+            // flush, subnormal rounding).
+            if (!(std::fabs(double(g) - double(w)) <= 0x1p-12 * std::fabs(double(w)) + 0x1p-126)) ++far;
+            if (std::fabs(w) < 1.2e-38f && std::fabs(g) < 1.2e-38f) continue;
             const std::int64_t d = ulps(g, w);
             if (d > worst) worst = d, worst_i = i;
           }
@@ -139,11 +145,12 @@ TEST_SUITE("fpu") {
           const std::string mode = m.name;
           CAPTURE(mode);
           CHECK(bad_class == 0);
-          // Generous: a directed mode may cost a few ULPs per rounding step.
-          CHECK(worst <= 64);
-          if (worst > 4)
-            MESSAGE(std::string(isa_name(isa)) << " " << kc.name << " under " << std::string(m.name) << ": worst " << worst
-                                  << " ULP from the default-mode result at output " << worst_i);
+          CHECK(far == 0);
+          if (worst > 4 || zeros_lost != 0)
+            MESSAGE(std::string(isa_name(isa)) << " " << kc.name << " under " << mode << ": worst "
+                                               << worst << " ULP (normal results) at output "
+                                               << worst_i << "; exact zeros now nonzero: "
+                                               << zeros_lost);
         }
       }
     });

@@ -1,6 +1,8 @@
 #include "support/kernel_calls.hpp"
 
+#include <cmath>
 #include <cstring>
+#include <utility>
 
 namespace simdense::test {
 
@@ -52,6 +54,157 @@ KernelCall unary(const char* name, void (*f)(const float*, float*, std::size_t),
           }};
 }
 
+// Logits: normal(0, 5) with a few masked (-inf) entries.
+std::unique_ptr<OffsetBuffer> logits(std::size_t n, std::uint64_t seed) {
+  auto b = typical(n, seed, 5.0);
+  for (std::size_t k = 3; k < n; k += 97) (*b)[k] = -INFINITY;
+  return b;
+}
+
+// Probabilities in [0, 1].
+std::unique_ptr<OffsetBuffer> probs(std::size_t n, std::uint64_t seed) {
+  auto b = std::make_unique<OffsetBuffer>(n, 2);
+  Rng r(seed);
+  for (std::size_t k = 0; k < n; ++k) (*b)[k] = float(r.uniform());
+  return b;
+}
+
+std::vector<std::size_t> labels(std::size_t rows, std::size_t n, std::uint64_t seed) {
+  std::vector<std::size_t> l(rows);
+  Rng r(seed);
+  for (auto& x : l) x = r.bits() % n;
+  return l;
+}
+
+void softmax_calls(std::vector<KernelCall>& v) {
+  constexpr std::size_t n = 1037, R = 7, N = 131, LD = 133, S = (R - 1) * LD + N;
+  using FwdFn = void (*)(const float*, float*, std::size_t);
+  using FwdBatchFn = void (*)(const float*, float*, std::size_t, std::size_t, std::size_t);
+  using BwdFn = void (*)(const float*, const float*, float*, std::size_t);
+  using BwdBatchFn = void (*)(const float*, const float*, float*, std::size_t, std::size_t, std::size_t);
+  for (auto [name, f] : {std::pair<const char*, FwdFn>{"softmax", simdense::softmax},
+                         {"log_softmax", simdense::log_softmax}})
+    v.push_back({name, [f = f](std::uint64_t seed) {
+                   Prepared p;
+                   p.in.push_back(logits(n, seed));
+                   p.out.push_back(zeros(n));
+                   p.fn = [f](Prepared& q) { f(q.i(0), q.o(0), n); };
+                   return p;
+                 }});
+  for (auto [name, f] : {std::pair<const char*, FwdBatchFn>{"softmax_batch 7x131", simdense::softmax_batch},
+                         {"log_softmax_batch 7x131", simdense::log_softmax_batch}})
+    v.push_back({name, [f = f](std::uint64_t seed) {
+                   Prepared p;
+                   p.in.push_back(logits(S, seed));
+                   p.out.push_back(zeros(S));
+                   p.fn = [f](Prepared& q) { f(q.i(0), q.o(0), R, N, LD); };
+                   return p;
+                 }});
+  for (auto [name, f] : {std::pair<const char*, BwdFn>{"softmax_backward", simdense::softmax_backward},
+                         {"log_softmax_backward", simdense::log_softmax_backward}})
+    v.push_back({name, [f = f](std::uint64_t seed) {
+                   Prepared p;
+                   p.in.push_back(probs(n, seed));
+                   p.in.push_back(typical(n, seed + 1));
+                   p.out.push_back(zeros(n));
+                   p.fn = [f](Prepared& q) { f(q.i(0), q.i(1), q.o(0), n); };
+                   return p;
+                 }});
+  for (auto [name, f] : {std::pair<const char*, BwdBatchFn>{"softmax_backward_batch 7x131", simdense::softmax_backward_batch},
+                         {"log_softmax_backward_batch 7x131", simdense::log_softmax_backward_batch}})
+    v.push_back({name, [f = f](std::uint64_t seed) {
+                   Prepared p;
+                   p.in.push_back(probs(S, seed));
+                   p.in.push_back(typical(S, seed + 1));
+                   p.out.push_back(zeros(S));
+                   p.fn = [f](Prepared& q) { f(q.i(0), q.i(1), q.o(0), R, N, LD); };
+                   return p;
+                 }});
+  v.push_back({"cross_entropy", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(logits(n, seed));
+                 p.ret.resize(1);
+                 p.fn = [l = labels(1, n, seed)](Prepared& q) { q.ret[0] = simdense::cross_entropy(q.i(0), n, l[0]); };
+                 return p;
+               }});
+  v.push_back({"cross_entropy_grad", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(logits(n, seed));
+                 p.out.push_back(zeros(n));
+                 p.ret.resize(1);
+                 p.fn = [l = labels(1, n, seed)](Prepared& q) { q.ret[0] = simdense::cross_entropy_grad(q.i(0), n, l[0], q.o(0)); };
+                 return p;
+               }});
+  v.push_back({"cross_entropy_batch 7x131", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(logits(S, seed));
+                 p.ret.resize(1);
+                 p.fn = [l = labels(R, N, seed)](Prepared& q) { q.ret[0] = simdense::cross_entropy_batch(q.i(0), l.data(), R, N, LD); };
+                 return p;
+               }});
+  v.push_back({"cross_entropy_grad_batch 7x131", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(logits(S, seed));
+                 p.out.push_back(zeros(S));
+                 p.ret.resize(1);
+                 p.fn = [l = labels(R, N, seed)](Prepared& q) { q.ret[0] = simdense::cross_entropy_grad_batch(q.i(0), l.data(), q.o(0), R, N, LD); };
+                 return p;
+               }});
+  v.push_back({"cross_entropy_soft", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(logits(n, seed));
+                 p.in.push_back(probs(n, seed + 1));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) { q.ret[0] = simdense::cross_entropy_soft(q.i(0), n, q.i(1), n); };
+                 return p;
+               }});
+  v.push_back({"cross_entropy_soft_grad", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(logits(n, seed));
+                 p.in.push_back(probs(n, seed + 1));
+                 p.out.push_back(zeros(n));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) { q.ret[0] = simdense::cross_entropy_soft_grad(q.i(0), n, q.i(1), n, q.o(0)); };
+                 return p;
+               }});
+  v.push_back({"cross_entropy_soft_batch 7x131", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(logits(S, seed));
+                 p.in.push_back(probs(S, seed + 1));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) { q.ret[0] = simdense::cross_entropy_soft_batch(q.i(0), q.i(1), R, N, LD); };
+                 return p;
+               }});
+  v.push_back({"cross_entropy_soft_grad_batch 7x131", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(logits(S, seed));
+                 p.in.push_back(probs(S, seed + 1));
+                 p.out.push_back(zeros(S));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) { q.ret[0] = simdense::cross_entropy_soft_grad_batch(q.i(0), q.i(1), q.o(0), R, N, LD); };
+                 return p;
+               }});
+  v.push_back({"sigmoid_bce", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(mixed(n, seed, 10.0));
+                 p.in.push_back(probs(n, seed + 1));
+                 p.out.push_back(zeros(n));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) { q.ret[0] = simdense::sigmoid_bce(q.i(0), q.i(1), n, q.o(0)); };
+                 return p;
+               }});
+  v.push_back({"sigmoid_bce_grad", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(mixed(n, seed, 10.0));
+                 p.in.push_back(probs(n, seed + 1));
+                 p.out.push_back(zeros(n));
+                 p.out.push_back(zeros(n, 5));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) { q.ret[0] = simdense::sigmoid_bce_grad(q.i(0), q.i(1), n, q.o(0), q.o(1)); };
+                 return p;
+               }});
+}
+
 }  // namespace
 
 const std::vector<KernelCall>& kernel_calls() {
@@ -60,6 +213,8 @@ const std::vector<KernelCall>& kernel_calls() {
     // ---- math
     v.push_back(unary("exp", simdense::exp));
     v.push_back(unary("log1p", simdense::log1p));
+    // ---- softmax
+    softmax_calls(v);
     return v;
   }();
   return calls;
