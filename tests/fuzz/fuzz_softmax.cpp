@@ -88,21 +88,7 @@ void check_out(const Ctx& c, const Shape& s, const Outcome& want, const Outcome&
 
 std::pair<double, double> rel_tol(double rel) { return {rel + kRef, kTiny}; }
 
-// The common driver: build `init`, run `call` on scalar and on the ISA, compare refusals, inputs
-// (`inputs`: indices that must not change unless aliased), padding of outputs, then `check`.
-template <class Call, class Check>
-void differential(Ctx& c, const std::vector<Buf>& init, std::vector<std::size_t> inputs,
-                  Call call, Check check) {
-  c.arrays = &init;
-  const Outcome want = fuzz::run_on(Isa::scalar, init, call);
-  const Outcome got = fuzz::run_on(c.isa, init, call);
-  if (fuzz::same_refusal(c, want, got)) return;
-  for (std::size_t k : inputs)
-    for (std::size_t i = 0; i < init[k].size(); ++i)
-      if (fuzz::bits(init[k][i]) != fuzz::bits(got.bufs[k][i]))
-        fuzz::fail(c, "input array #" + std::to_string(k) + " was written at " + std::to_string(i));
-  check(want, got);
-}
+using fuzz::differential;
 
 std::string describe(const Shape& s) {
   return "rows=" + std::to_string(s.rows) + " n=" + std::to_string(s.n) + " ld=" + std::to_string(s.ld);

@@ -337,6 +337,60 @@ inline void check_rel(const Ctx& c, const char* what, std::size_t i, double got,
   }
 }
 
+// The common driver: runs `call` on a copy of `init` on the scalar path and on c.isa, requires
+// identical refusals, leaves the `inputs` arrays untouched (bit for bit), then `check(want, got)`.
+template <class Call, class Check>
+void differential(Ctx& c, const std::vector<Buf>& init, std::vector<std::size_t> inputs,
+                  Call call, Check check) {
+  c.arrays = &init;
+  const Outcome want = run_on(Isa::scalar, init, call);
+  const Outcome got = run_on(c.isa, init, call);
+  if (same_refusal(c, want, got)) return;
+  for (std::size_t k : inputs)
+    for (std::size_t i = 0; i < init[k].size(); ++i)
+      if (bits(init[k][i]) != bits(got.bufs[k][i]))
+        fail(c, "input array #" + std::to_string(k) + " was written at " + std::to_string(i));
+  check(want, got);
+}
+
+// ---- activations in long double (for matvec_act, dense and the activations family) ----------
+
+// f(x) in long double for simdense::Activation (alpha: leaky slope / elu alpha).
+inline long double act_ref(simdense::Activation f, long double x, long double alpha) {
+  using A = simdense::Activation;
+  const long double sq2pi = 0.797884560802865355879892119868763737L;  // sqrt(2/pi)
+  switch (f) {
+    case A::identity: return x;
+    case A::sigmoid: return 1 / (1 + std::exp(-x));
+    case A::tanh: return std::tanh(x);
+    case A::relu: return x < 0 ? 0.0L : x;  // NaN and -0 pass through
+    case A::leaky_relu: return x < 0 ? alpha * x : x;
+    case A::elu: return x < 0 ? alpha * std::expm1(x) : x;
+    case A::silu: return x / (1 + std::exp(-x));
+    case A::gelu: return x / 2 * std::erfc(-x / std::sqrt(2.0L));
+    case A::gelu_tanh: return x / (1 + std::exp(-2 * sq2pi * (x + 0.044715L * x * x * x)));
+    case A::softplus: return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+  }
+  return NAN;
+}
+
+// The forward ULP bound of f (simdense/activations.hpp) on isa at input x.
+inline std::int64_t act_ulps(simdense::Activation f, Isa isa, float x, float alpha) {
+  using A = simdense::Activation;
+  const bool sse2 = isa == Isa::sse2;
+  switch (f) {
+    case A::identity: case A::relu: case A::leaky_relu: return 0;
+    case A::sigmoid: return 2;
+    case A::tanh: return sse2 ? 2 : 1;
+    case A::elu: return (sse2 ? 2 : 1) + (alpha != 1.0f ? 1 : 0);
+    case A::silu: return sse2 ? 4 : (x >= -64 ? 2 : 4);
+    case A::gelu: return sse2 ? 8 : 4;
+    case A::gelu_tanh: return sse2 ? 16 : (x >= -4 ? 4 : 16);
+    case A::softplus: return 2;
+  }
+  return 0;
+}
+
 // Runs f() with ISA forced.
 template <class F>
 void on_isa(Isa isa, F&& f) {
