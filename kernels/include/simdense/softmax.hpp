@@ -48,7 +48,8 @@ void log_softmax_batch(const float* x, float* y, std::size_t rows, std::size_t n
 
 // softmax_backward: dx = y * (dy - <dy, y>), the Jacobian diag(y) - y y^T applied to dy without
 // forming it; y is the softmax output of the forward pass. <dy, y> is accumulated in double;
-// each dx_i is within 2 roundings of y_i (dy_i - <dy,y>) computed from the given y and dy.
+// each dx_i is y_i (dy_i - <dy,y>) for the given y and dy within 3 roundings:
+// |error| <= 2.5e-7 * y_i * (|dy_i| + |<dy,y>|).
 // dx may alias y or dy exactly; no partial overlaps. n = 0 is a no-op.
 void softmax_backward(const float* y, const float* dy, float* dx, std::size_t n);
 

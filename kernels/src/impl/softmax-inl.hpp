@@ -70,15 +70,43 @@ inline void store_part(float* p, std::size_t r, vf<Arch> v) {
 template <class Arch>
 inline void widen(vf<Arch> v, vd<Arch>& lo, vd<Arch>& hi) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
-    // (shuffle, not extractf64x4: GCC 12's version of that trips -Wuninitialized)
-    hi = _mm512_cvtps_pd(_mm512_castps512_ps256(_mm512_shuffle_f32x4(v, v, 0xEE)));
+    lo = _mm512_maskz_cvtps_pd(__mmask8(0xFF), _mm512_castps512_ps256(v));
+    // (maskz shuffle, not extractf64x4 / shuffle_f32x4: GCC 12's unmasked forms use an
+    // undefined pass-through and trip -Wuninitialized)
+    hi = _mm512_maskz_cvtps_pd(
+        __mmask8(0xFF), _mm512_castps512_ps256(_mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), v, v, 0xEE)));
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
     lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
     hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
   } else {
     lo = _mm_cvtps_pd(v);
     hi = _mm_cvtps_pd(_mm_movehl_ps(v, v));
+  }
+}
+
+// The float vector of two double halves (each rounded once).
+template <class Arch>
+inline vf<Arch> narrow(vd<Arch> lo, vd<Arch> hi) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)), _mm512_cvtpd_ps(hi),
+                              1);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)),
+                                _mm256_cvtpd_ps(hi), 1);
+  } else {
+    return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi));
+  }
+}
+
+// v where p != 0, else 0 (a zero target contributes 0 even where v is -inf or NaN).
+template <class Arch>
+inline vd<Arch> where_nonzero(vd<Arch> p, vd<Arch> v) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(p, _mm512_setzero_pd(), _CMP_NEQ_UQ), v);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_and_pd(_mm256_cmp_pd(p, _mm256_setzero_pd(), _CMP_NEQ_UQ), v);
+  } else {
+    return _mm_and_pd(_mm_cmpneq_pd(p, _mm_setzero_pd()), v);
   }
 }
 
@@ -91,24 +119,53 @@ inline void acc_add(vd<Arch>& a0, vd<Arch>& a1, vf<Arch> v) {
   a1 += hi;
 }
 
-// Sum of the lanes (not xsimd::hadd: on AVX-512 it uses extractf64x4, whose GCC 12 header
-// trips -Wuninitialized).
+// Sum of the lanes, as a shuffle tree (not xsimd::hadd: on AVX-512 it uses extractf64x4,
+// whose GCC 12 header trips -Wuninitialized).
 template <class Arch>
 inline double hsum(vd<Arch> v) {
-  alignas(64) double t[vd<Arch>::size];
-  v.store_aligned(t);
-  double s = 0.0;
-  for (std::size_t k = 0; k < vd<Arch>::size; ++k) s += t[k];
-  return s;
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    // 512 -> 256 with shuffle_f32x4 (the f64x2 / permute_pd forms trip GCC 12's
+    // -Wuninitialized), then as AVX2.
+    const __m512 f = _mm512_castpd_ps(v);
+    __m256d a = _mm256_add_pd(_mm512_castpd512_pd256(v),
+                              _mm256_castps_pd(_mm512_castps512_ps256(_mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), f, f, 0xEE))));
+    a = _mm256_add_pd(a, _mm256_permute2f128_pd(a, a, 1));
+    a = _mm256_add_pd(a, _mm256_permute_pd(a, 5));
+    return _mm256_cvtsd_f64(a);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    __m256d a = v;
+    a = _mm256_add_pd(a, _mm256_permute2f128_pd(a, a, 1));
+    a = _mm256_add_pd(a, _mm256_permute_pd(a, 5));
+    return _mm256_cvtsd_f64(a);
+  } else {
+    __m128d a = v;
+    return _mm_cvtsd_f64(_mm_add_pd(a, _mm_unpackhi_pd(a, a)));
+  }
 }
 
+// Max of the lanes, as a shuffle tree (no NaN in v here).
 template <class Arch>
 inline float hmax(vf<Arch> v) {
-  alignas(64) float t[vf<Arch>::size];
-  v.store_aligned(t);
-  float m = t[0];
-  for (std::size_t k = 1; k < vf<Arch>::size; ++k) m = t[k] > m ? t[k] : m;
-  return m;
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    const __m512 f = v;
+    __m256 a = _mm256_max_ps(_mm512_castps512_ps256(f),
+                             _mm512_castps512_ps256(_mm512_maskz_shuffle_f32x4(__mmask16(0xFFFF), f, f, 0xEE)));
+    a = _mm256_max_ps(a, _mm256_permute2f128_ps(a, a, 1));
+    a = _mm256_max_ps(a, _mm256_permute_ps(a, 0x4E));
+    a = _mm256_max_ps(a, _mm256_permute_ps(a, 0xB1));
+    return _mm256_cvtss_f32(a);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    __m256 a = v;
+    a = _mm256_max_ps(a, _mm256_permute2f128_ps(a, a, 1));
+    a = _mm256_max_ps(a, _mm256_permute_ps(a, 0x4E));
+    a = _mm256_max_ps(a, _mm256_permute_ps(a, 0xB1));
+    return _mm256_cvtss_f32(a);
+  } else {
+    __m128 a = v;
+    a = _mm_max_ps(a, _mm_shuffle_ps(a, a, 0x4E));
+    a = _mm_max_ps(a, _mm_shuffle_ps(a, a, 0xB1));
+    return _mm_cvtss_f32(a);
+  }
 }
 
 // s + e = a + b exactly (Knuth's TwoSum; no FMA needed, so SSE2 gets it too).
@@ -128,9 +185,9 @@ inline Split split(double v) {
   return {hi, static_cast<float>(v - double(hi))};
 }
 
-// e^(dh + dl) for dh in [-88, 0] and |dl| <= ulp(dh)/2, rounded once (the product 2^n (1 + q)
-// is exact). 0 when dh * log2(e) rounds to -127 (true value < 2^-126.5: below the normal range,
-// flushed). The polynomial and reduction are those of exp<Arch> in math-inl.hpp.
+// e^(dh + dl) for dh in [kLow - 0.25, 0] and |dl| <= ulp(dh)/2, rounded once (the scaling by
+// 2^n is exact for normal results). The polynomial and reduction are those of exp<Arch> in
+// math-inl.hpp.
 template <class Arch>
 inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl) {
   using B = vf<Arch>;
@@ -147,10 +204,24 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl) {
   p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
   p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
   const B q = fmadd<Arch>(p * r, r, r);
-  // 2^n from t's bits: (bits(t) << 23) = n << 23 since bits(t) = 0x4B400000 + n; n >= -127.
-  const B scale = as_float<Arch>((as_int<Arch>(t) << 23) + vi<Arch>(127 << 23));
-  return (B(1.0f) + q) * scale;
+  // Elsewhere 2^n from t's bits: (bits(t) << 23) = n << 23 since bits(t) = 0x4B400000 + n;
+  // n >= -127, and n = -127 gives the bits of +0: clamped and masked entries become exactly 0
+  // without an underflow.
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    // (1 + q) 2^n in one instruction; lanes with n = -127 are zeroed by the mask (NaN kept: the
+    // compare is unordered-true), so nothing
+    // underflows there (an underflowing vscalefps costs an FP assist: 3x slower rows).
+    return _mm512_maskz_scalef_ps(_mm512_cmp_ps_mask(n, B(-126.5f), _CMP_NLE_UQ), B(1.0f) + q, n);
+  } else {
+    const B scale = as_float<Arch>((as_int<Arch>(t) << 23) + vi<Arch>(127 << 23));
+    return (B(1.0f) + q) * scale;
+  }
 }
+
+// The clamp of x - max: exp_split is exactly 0 at and below it (n = -127: e^-87.7 < 2^-126.5,
+// below the normal range, flushed).
+template <class Arch>
+constexpr float kLow = -88.0f;
 
 // What pass 1 leaves for pass 2.
 struct RowSum {
@@ -162,57 +233,57 @@ struct RowSum {
   std::size_t nb;   // blocks
   float mused[kMaxBlocks];  // the running max each block's e were computed against
   double S() const { return k + T; }
-  double logS() const { return std::log(k) + std::log1p(T / k); }
+  double logS() const { return k == 1.0 ? std::log1p(T) : std::log(k) + std::log1p(T / k); }
 };
 
-// Block max of x[0, n) and whether a NaN or +inf is in it.
+// Block max of x[0, n). NaN is skipped here (maxps returns its second operand when either is
+// NaN, and the accumulator is that operand); it reaches S through the exp pass instead.
 template <class Arch>
-inline float block_max(const float* x, std::size_t n, bool& bad) {
+inline float block_max(const float* x, std::size_t n) {
   using B = vf<Arch>;
   constexpr std::size_t L = B::size;
-  B m0(-kInf), m1(-kInf);
-  auto nan = xsimd::isnan(m0);
+  B m0(-kInf), m1(-kInf), m2(-kInf), m3(-kInf);
   std::size_t i = 0;
-  for (; i + 2 * L <= n; i += 2 * L) {
-    const B a = B::load_unaligned(x + i), b = B::load_unaligned(x + i + L);
-    m0 = xsimd::max(m0, a);
-    m1 = xsimd::max(m1, b);
-    nan = nan | xsimd::isnan(a) | xsimd::isnan(b);
+  for (; i + 4 * L <= n; i += 4 * L) {
+    m0 = xsimd::max(B::load_unaligned(x + i), m0);
+    m1 = xsimd::max(B::load_unaligned(x + i + L), m1);
+    m2 = xsimd::max(B::load_unaligned(x + i + 2 * L), m2);
+    m3 = xsimd::max(B::load_unaligned(x + i + 3 * L), m3);
   }
-  for (; i + L <= n; i += L) {
-    const B a = B::load_unaligned(x + i);
-    m0 = xsimd::max(m0, a);
-    nan = nan | xsimd::isnan(a);
-  }
-  if (i < n) {
-    const B a = load_part<Arch>(x + i, n - i, -kInf);
-    m0 = xsimd::max(m0, a);
-    nan = nan | xsimd::isnan(a);
-  }
-  const float m = hmax<Arch>(xsimd::max(m0, m1));
-  bad = xsimd::any(nan) || m == kInf;
-  return m;
+  for (; i + L <= n; i += L) m0 = xsimd::max(B::load_unaligned(x + i), m0);
+  if (i < n) m1 = xsimd::max(load_part<Arch>(x + i, n - i, -kInf), m1);
+  return hmax<Arch>(xsimd::max(xsimd::max(m0, m1), xsimd::max(m2, m3)));
 }
 
 // Pass 1 over one block [x, x + n) against the running max m: stores e into y (kStore), adds
-// e to kv/tv (entries equal to m counted in kv when kSplit), and for soft targets p adds p to
-// pacc and p (x - m) to dacc (all in double).
-template <class Arch, bool kStore, bool kSplit, bool kSoft>
+// e to T (entries equal to m counted in k instead when kSplit), and for soft targets p adds p
+// to P and p (x - m) to D (all in double). A NaN x propagates into T (so into S).
+// kCareful (|m| >= 2^22, where m - 88 rounds too coarsely): clamp x - m after the split
+// instead of x before it (2 more operations per vector).
+template <class Arch, bool kStore, bool kSplit, bool kSoft, bool kCareful>
 inline void block_exp(const float* x, const float* p, float* y, std::size_t n, float m,
                       double& k, double& T, double& P, double& D) {
   using B = vf<Arch>;
   using BD = vd<Arch>;
   constexpr std::size_t L = B::size;
-  const B vm(m), vneg(-m), vlo(-88.0f), zero(0.0f), one(1.0f);
+  // Entries below m + kLow are clamped there, where exp_split returns exactly 0 (|m| < 2^22:
+  // m + kLow is within 0.25 of exact).
+  const B vm(m), vneg(-m), vlo(m + kLow<Arch>), vdlo(kLow<Arch>), zero(0.0f), one(1.0f);
   const BD md = BD(double(m));
-  BD t0(0.0), t1(0.0), t2(0.0), t3(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
+  BD t0(0.0), t1(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
   B kc(0.0f);
-  auto one_vec = [&](B xv, B pv, float* dst, std::size_t r, BD& a0, BD& a1) {
+  // e for one vector (stored when kStore), with the max entries zeroed when kSplit.
+  auto one_vec = [&](B xv, B pv, float* dst, std::size_t r) {
     B dh, dl;
-    two_sum<Arch>(xv, vneg, dh, dl);
-    const auto keep = dh >= vlo;  // false for -inf (where dl is NaN) and far below the max
-    dl = xsimd::select(keep, dl, zero);
-    dh = xsimd::select(keep, dh, vlo);
+    if constexpr (kCareful) {
+      two_sum<Arch>(xv, vneg, dh, dl);
+      const auto low = dh < vdlo;  // -inf (dl NaN there) and far below the max; NaN stays
+      dl = xsimd::select(low, zero, dl);
+      dh = xsimd::select(low, vdlo, dh);
+    } else {
+      // max(lo, x): -inf -> lo, NaN x stays NaN (maxps returns its second operand).
+      two_sum<Arch>(xsimd::max(vlo, xv), vneg, dh, dl);
+    }
     B e = exp_split<Arch>(dh, dl);
     if constexpr (kStore) {
       if (r == L)
@@ -225,36 +296,51 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       kc += xsimd::select(ismax, one, zero);
       e = xsimd::select(ismax, zero, e);
     }
-    acc_add<Arch>(a0, a1, e);
     if constexpr (kSoft) {
       acc_add<Arch>(p0, p1, pv);
       BD xl, xh, pl, ph;
       widen<Arch>(xv, xl, xh);
       widen<Arch>(pv, pl, ph);
       // p = 0 contributes 0 even at a masked (-inf) logit.
-      d0 += xsimd::select(pl == BD(0.0), BD(0.0), pl * (xl - md));
-      d1 += xsimd::select(ph == BD(0.0), BD(0.0), ph * (xh - md));
+      d0 += where_nonzero<Arch>(pl, pl * (xl - md));
+      d1 += where_nonzero<Arch>(ph, ph * (xh - md));
     }
+    return e;
   };
   std::size_t i = 0;
+  auto pload = [&](std::size_t j) { return kSoft ? B::load_unaligned(p + j) : zero; };
+  auto at = [&](std::size_t j) { return kStore ? y + j : nullptr; };
+  // A float tree of depth 2 over 4 vectors, then the double sum: each e perturbed by <= 2
+  // roundings (2^-23 relative), and one widening per 4 vectors instead of per vector.
+  for (; i + 4 * L <= n; i += 4 * L) {
+    const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
+    const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
+    const B ec = one_vec(B::load_unaligned(x + i + 2 * L), pload(i + 2 * L), at(i + 2 * L), L);
+    const B ed = one_vec(B::load_unaligned(x + i + 3 * L), pload(i + 3 * L), at(i + 3 * L), L);
+    acc_add<Arch>(t0, t1, (ea + eb) + (ec + ed));
+  }
   for (; i + 2 * L <= n; i += 2 * L) {
-    B pa = zero, pb = zero;
-    if constexpr (kSoft) pa = B::load_unaligned(p + i), pb = B::load_unaligned(p + i + L);
-    one_vec(B::load_unaligned(x + i), pa, kStore ? y + i : nullptr, L, t0, t1);
-    one_vec(B::load_unaligned(x + i + L), pb, kStore ? y + i + L : nullptr, L, t2, t3);
+    const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
+    const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
+    acc_add<Arch>(t0, t1, ea + eb);
   }
   for (; i + L <= n; i += L) {
     B pa = zero;
     if constexpr (kSoft) pa = B::load_unaligned(p + i);
-    one_vec(B::load_unaligned(x + i), pa, kStore ? y + i : nullptr, L, t0, t1);
+    acc_add<Arch>(t0, t1, one_vec(B::load_unaligned(x + i), pa, kStore ? y + i : nullptr, L));
   }
   if (i < n) {
     B pa = zero;
     if constexpr (kSoft) pa = load_part<Arch>(p + i, n - i, 0.0f);
-    one_vec(load_part<Arch>(x + i, n - i, -kInf), pa, kStore ? y + i : nullptr, n - i, t0, t1);
+    acc_add<Arch>(t0, t1, one_vec(load_part<Arch>(x + i, n - i, -kInf), pa,
+                                  kStore ? y + i : nullptr, n - i));
   }
-  T += hsum<Arch>((t0 + t2) + (t1 + t3));
-  if constexpr (kSplit) k += double(xsimd::hadd(kc));
+  T += hsum<Arch>(t0 + t1);
+  if constexpr (kSplit) {
+    BD c0, c1;
+    widen<Arch>(kc, c0, c1);
+    k += hsum<Arch>(c0 + c1);
+  }
   if constexpr (kSoft) {
     P += hsum<Arch>(p0 + p1);
     D += hsum<Arch>(d0 + d1);
@@ -273,9 +359,8 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
   s.nb = 0;
   for (std::size_t i0 = 0; i0 < n; i0 += blk) {
     const std::size_t len = n - i0 < blk ? n - i0 : blk;
-    bool bad = false;
-    const float mb = block_max<Arch>(x + i0, len, bad);
-    if (bad) {
+    const float mb = block_max<Arch>(x + i0, len);
+    if (mb == kInf) {
       s.nan_row = true;
       return;
     }
@@ -290,7 +375,12 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       s.M = mb;
     }
     s.mused[s.nb++] = s.M;
-    if (s.M == -kInf) {  // every entry so far is masked
+    if (s.M == -kInf) {  // every entry so far is masked (or NaN)
+      for (std::size_t i = 0; i < len; ++i)
+        if (x[i0 + i] != x[i0 + i]) {
+          s.nan_row = true;
+          return;
+        }
       if constexpr (kStore)
         for (std::size_t i = 0; i < len; ++i) y[i0 + i] = 0.0f;
       if constexpr (kSoft) {
@@ -301,11 +391,15 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       }
       continue;
     }
-    block_exp<Arch, kStore, kSplit, kSoft>(x + i0, kSoft ? p + i0 : nullptr,
-                                           kStore ? y + i0 : nullptr, len, s.M, s.k, s.T, s.P,
-                                           s.D);
+    const float* pb = kSoft ? p + i0 : nullptr;
+    float* yb = kStore ? y + i0 : nullptr;
+    if (s.M > -4194304.0f && s.M < 4194304.0f)  // 2^22
+      block_exp<Arch, kStore, kSplit, kSoft, false>(x + i0, pb, yb, len, s.M, s.k, s.T, s.P, s.D);
+    else
+      block_exp<Arch, kStore, kSplit, kSoft, true>(x + i0, pb, yb, len, s.M, s.k, s.T, s.P, s.D);
   }
-  if (s.M == -kInf) s.nan_row = true;  // all masked
+  // All masked, or a NaN somewhere (it reached T, or D for soft targets).
+  if (s.M == -kInf || s.T != s.T || s.D != s.D) s.nan_row = true;
 }
 
 template <class Arch>
@@ -378,11 +472,26 @@ void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n, std
   }
 }
 
+// y[i] = f(x[i]) over one row, the tail through masked loads and stores.
+template <class Arch, class F>
+inline void log_pass(const float* x, float* y, std::size_t n, F f) {
+  using B = vf<Arch>;
+  constexpr std::size_t L = B::size;
+  std::size_t i = 0;
+  for (; i + 2 * L <= n; i += 2 * L) {
+    const B a = B::load_unaligned(x + i), b = B::load_unaligned(x + i + L);
+    f(a).store_unaligned(y + i);
+    f(b).store_unaligned(y + i + L);
+  }
+  for (; i + L <= n; i += L) f(B::load_unaligned(x + i)).store_unaligned(y + i);
+  if (i < n) sm::store_part<Arch>(y + i, n - i, f(sm::load_part<Arch>(x + i, n - i, 0.0f)));
+}
+
 template <class Arch>
 void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
                       std::size_t ld) {
   using B = vf<Arch>;
-  constexpr std::size_t L = B::size;
+  using BD = vd<Arch>;
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
     sm::row_pass1<Arch, false, true, false>(x, nullptr, nullptr, n, s);
@@ -390,24 +499,28 @@ void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
       sm::fill<Arch>(y, n, sm::kNaN);
       continue;
     }
-    const sm::Split ls = sm::split(s.logS());
-    const B vneg(-s.M), lh(-ls.hi), ll(ls.lo), ninf(-sm::kInf);
-    // y = ((x - M) - L) as double-float sums, rounded once; masked entries -inf.
-    auto f = [&](B xv) {
-      B dh, dl, t, te;
-      sm::two_sum<Arch>(xv, vneg, dh, dl);
-      sm::two_sum<Arch>(dh, lh, t, te);
-      const B v = t + ((te + dl) - ll);
-      return xsimd::select(xv == ninf, ninf, v);
-    };
-    std::size_t i = 0;
-    for (; i + 2 * L <= n; i += 2 * L) {
-      const B a = B::load_unaligned(x + i), b = B::load_unaligned(x + i + L);
-      f(a).store_unaligned(y + i);
-      f(b).store_unaligned(y + i + L);
+    const double lsd = s.logS();
+    const double K = -(double(s.M) + lsd);  // y = x + K
+    if (lsd >= 0x1p-20 * (-K < 0 ? K : -K)) {
+      // Float path: K as hi + lo (error <= 2^-47 |K| <= 2^-27 L <= 2^-27 |y|), y = x + K by
+      // TwoSum, rounded once: <= 0.6 ULP. 10 operations per vector against 14 in double.
+      const sm::Split ks = sm::split(K);
+      const B kh(ks.hi), kl(ks.lo), ninf(-sm::kInf);
+      log_pass<Arch>(x, y, n, [&](B xv) {
+        B t, e;
+        sm::two_sum<Arch>(xv, kh, t, e);
+        return xsimd::select(xv == ninf, ninf, t + (e + kl));  // -inf: e is NaN
+      });
+    } else {
+      // A dominant entry (log S tiny next to |M|): y = (x - M) - log S in double (x - M exact
+      // there), rounded once; -inf stays -inf.
+      const BD md = BD(double(s.M)), lsv = BD(lsd);
+      log_pass<Arch>(x, y, n, [&](B xv) {
+        BD lo, hi;
+        sm::widen<Arch>(xv, lo, hi);
+        return sm::narrow<Arch>((lo - md) - lsv, (hi - md) - lsv);
+      });
     }
-    for (; i + L <= n; i += L) f(B::load_unaligned(x + i)).store_unaligned(y + i);
-    if (i < n) sm::store_part<Arch>(y + i, n - i, f(sm::load_part<Arch>(x + i, n - i, 0.0f)));
   }
 }
 
