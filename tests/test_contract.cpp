@@ -189,6 +189,92 @@ void softmax_rows(std::vector<Row>& r) {
                [] { auto s = mem(), t = mem(); sigmoid_bce_grad(s.data(), t.data(), 5, t.data()); }});
 }
 
+void matvec_rows(std::vector<Row>& r) {
+  const std::string mv = "simdense::matvec: ";
+  r.push_back({"matvec", "ld < n", Want::invalid_argument, mv + "ld = 3 is shorter than a row (n = 4)",
+               [] { auto W = mem(), x = mem(), y = mem(); matvec(W.data(), 2, 4, 3, x.data(), nullptr, y.data()); }});
+  r.push_back({"matvec", "W null, m, n > 0", Want::invalid_argument, mv + "W is null but m = 2, n = 4",
+               [] { auto x = mem(), y = mem(); matvec(nullptr, 2, 4, 4, x.data(), nullptr, y.data()); }});
+  r.push_back({"matvec", "x null, n > 0", Want::invalid_argument, mv + "x is null but n = 4",
+               [] { auto W = mem(), y = mem(); matvec(W.data(), 2, 4, 4, nullptr, nullptr, y.data()); }});
+  r.push_back({"matvec", "y null, m > 0", Want::invalid_argument, mv + "y is null but m = 2",
+               [] { auto W = mem(), x = mem(); matvec(W.data(), 2, 4, 4, x.data(), nullptr, nullptr); }});
+  r.push_back({"matvec", "m * ld overflows size_t", Want::out_of_range, mv + "m * ld overflows",
+               [] { auto W = mem(), x = mem(), y = mem(); matvec(W.data(), std::size_t(1) << 62, 4, std::size_t(1) << 62, x.data(), nullptr, y.data()); }});
+  r.push_back({"matvec", "y overlaps W", Want::invalid_argument, mv + "W must not overlap y",
+               [] { auto W = mem(), x = mem(); matvec(W.data(), 2, 4, 4, x.data(), nullptr, W.data() + 6); }});
+  r.push_back({"matvec", "x overlaps W", Want::invalid_argument, mv + "W must not overlap x",
+               [] { auto W = mem(), y = mem(); matvec(W.data(), 2, 4, 4, W.data() + 2, nullptr, y.data()); }});
+  r.push_back({"matvec", "b overlaps W", Want::invalid_argument, mv + "W must not overlap b",
+               [] { auto W = mem(), x = mem(), y = mem(); matvec(W.data(), 2, 4, 4, x.data(), W.data(), y.data()); }});
+  r.push_back({"matvec", "y overlaps x", Want::invalid_argument, mv + "y must not overlap x",
+               [] { auto W = mem(), x = mem(); matvec(W.data(), 2, 4, 4, x.data(), nullptr, x.data() + 1); }});
+  r.push_back({"matvec", "y partially overlaps b", Want::invalid_argument, mv + "y partially overlaps b",
+               [] { auto W = mem(), x = mem(), b = mem(); matvec(W.data(), 2, 4, 4, x.data(), b.data(), b.data() + 1); }});
+  r.push_back({"matvec", "y == b (in place), b null (no bias)", Want::accepted, "",
+               [] { auto W = mem(), x = mem(), b = mem(), y = mem(); matvec(W.data(), 2, 4, 4, x.data(), b.data(), b.data()); matvec(W.data(), 2, 4, 4, x.data(), nullptr, y.data()); }});
+  r.push_back({"matvec", "m = 0 or n = 0 with null W", Want::accepted, "",
+               [] { auto x = mem(), y = mem(); matvec(nullptr, 0, 4, 4, x.data(), nullptr, nullptr); matvec(nullptr, 2, 0, 0, nullptr, nullptr, y.data()); }});
+  const std::string ma = "simdense::matvec_act: ";
+  r.push_back({"matvec_act", "f not an Activation", Want::invalid_argument, ma + "f = 42 is not an Activation",
+               [] { auto W = mem(), x = mem(), h = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, static_cast<Activation>(42), 0.0f, nullptr, h.data()); }});
+  r.push_back({"matvec_act", "h null, m > 0", Want::invalid_argument, ma + "h is null but m = 2",
+               [] { auto W = mem(), x = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, Activation::relu, 0.0f, nullptr, nullptr); }});
+  r.push_back({"matvec_act", "z overlaps h", Want::invalid_argument, ma + "z must not overlap h",
+               [] { auto W = mem(), x = mem(), h = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, Activation::relu, 0.0f, h.data() + 1, h.data()); }});
+  r.push_back({"matvec_act", "h overlaps x", Want::invalid_argument, ma + "h must not overlap x",
+               [] { auto W = mem(), x = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, Activation::relu, 0.0f, nullptr, x.data()); }});
+  r.push_back({"matvec_act", "z overlaps W", Want::invalid_argument, ma + "W must not overlap z",
+               [] { auto W = mem(), x = mem(), h = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, Activation::relu, 0.0f, W.data(), h.data()); }});
+  r.push_back({"matvec_act", "z == b and h separate (in place), z null", Want::accepted, "",
+               [] { auto W = mem(), x = mem(), b = mem(), h = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), b.data(), Activation::gelu, 0.0f, b.data(), h.data()); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, Activation::tanh, 0.0f, nullptr, h.data()); }});
+  for (const char* name : {"matvec_t", "matvec_t_acc"}) {
+    const std::string pre = std::string("simdense::") + name + ": ";
+    const bool acc = std::string(name) == "matvec_t_acc";
+    auto f = [acc](const float* W, std::size_t m, std::size_t n, std::size_t ld, const float* v, float* y) {
+      if (acc) matvec_t_acc(W, m, n, ld, v, y); else matvec_t(W, m, n, ld, v, y);
+    };
+    r.push_back({name, "ld < n", Want::invalid_argument, pre + "ld = 2 is shorter than a row (n = 4)",
+                 [f] { auto W = mem(), v = mem(), y = mem(); f(W.data(), 2, 4, 2, v.data(), y.data()); }});
+    r.push_back({name, "v null, m > 0", Want::invalid_argument, pre + "v is null but m = 2",
+                 [f] { auto W = mem(), y = mem(); f(W.data(), 2, 4, 4, nullptr, y.data()); }});
+    r.push_back({name, "y null, n > 0", Want::invalid_argument, pre + "y is null but n = 4",
+                 [f] { auto W = mem(), v = mem(); f(W.data(), 2, 4, 4, v.data(), nullptr); }});
+    r.push_back({name, "y overlaps v", Want::invalid_argument, pre + "y must not overlap v",
+                 [f] { auto W = mem(), v = mem(); f(W.data(), 2, 4, 4, v.data(), v.data()); }});
+    r.push_back({name, "y overlaps W", Want::invalid_argument, pre + "W must not overlap y",
+                 [f] { auto W = mem(), v = mem(); f(W.data(), 2, 4, 4, v.data(), W.data() + 4); }});
+    r.push_back({name, "m = 0 (y = 0, or unchanged for _acc), n = 0 with null W and y", Want::accepted, "",
+                 [f] { auto y = mem(), v = mem(); f(nullptr, 0, 4, 4, nullptr, y.data()); f(nullptr, 2, 0, 0, v.data(), nullptr); }});
+  }
+  const std::string ao = "simdense::add_outer: ";
+  r.push_back({"add_outer", "ld < n", Want::invalid_argument, ao + "ld = 1 is shorter than a row (n = 4)",
+               [] { auto W = mem(), u = mem(), v = mem(); add_outer(W.data(), 2, 4, 1, 1.0f, u.data(), v.data()); }});
+  r.push_back({"add_outer", "u null, m, n > 0", Want::invalid_argument, ao + "u is null but m = 2",
+               [] { auto W = mem(), v = mem(); add_outer(W.data(), 2, 4, 4, 1.0f, nullptr, v.data()); }});
+  r.push_back({"add_outer", "v null, m, n > 0", Want::invalid_argument, ao + "v is null but n = 4",
+               [] { auto W = mem(), u = mem(); add_outer(W.data(), 2, 4, 4, 1.0f, u.data(), nullptr); }});
+  r.push_back({"add_outer", "u overlaps W", Want::invalid_argument, ao + "W must not overlap u",
+               [] { auto W = mem(), v = mem(); add_outer(W.data(), 2, 4, 4, 1.0f, W.data() + 7, v.data()); }});
+  r.push_back({"add_outer", "v overlaps W", Want::invalid_argument, ao + "W must not overlap v",
+               [] { auto W = mem(), u = mem(); add_outer(W.data(), 2, 4, 4, 1.0f, u.data(), W.data()); }});
+  r.push_back({"add_outer", "u == v (overlap allowed), m = 0 with nulls", Want::accepted, "",
+               [] { auto W = mem(), u = mem(); add_outer(W.data(), 2, 2, 2, 1.0f, u.data(), u.data()); add_outer(nullptr, 0, 4, 4, 1.0f, nullptr, nullptr); }});
+  r.push_back({"dot", "x null, n > 0", Want::invalid_argument, "simdense::dot: x is null but n = 3",
+               [] { auto y = mem(); dot(nullptr, y.data(), 3); }});
+  r.push_back({"dot", "y null, n > 0", Want::invalid_argument, "simdense::dot: y is null but n = 3",
+               [] { auto x = mem(); dot(x.data(), nullptr, 3); }});
+  r.push_back({"dot", "x and y overlapping (allowed), n = 0 with nulls (0)", Want::accepted, "",
+               [] { auto x = mem(); dot(x.data(), x.data() + 1, 8); if (dot(nullptr, nullptr, 0) != 0.0f) throw std::logic_error("dot of nothing is not 0"); }});
+  r.push_back({"axpy", "x null, n > 0", Want::invalid_argument, "simdense::axpy: x is null but n = 3",
+               [] { auto y = mem(); axpy(1.0f, nullptr, y.data(), 3); }});
+  r.push_back({"axpy", "y null, n > 0", Want::invalid_argument, "simdense::axpy: y is null but n = 3",
+               [] { auto x = mem(); axpy(1.0f, x.data(), nullptr, 3); }});
+  r.push_back({"axpy", "y partially overlaps x", Want::invalid_argument, "simdense::axpy: y partially overlaps x",
+               [] { auto x = mem(); axpy(1.0f, x.data(), x.data() + 2, 5); }});
+  r.push_back({"axpy", "y == x (in place)", Want::accepted, "", [] { auto x = mem(); axpy(2.0f, x.data(), x.data(), 5); }});
+}
+
 const std::vector<Row>& rows() {
   static const std::vector<Row> v = [] {
     std::vector<Row> r;
@@ -208,6 +294,8 @@ const std::vector<Row>& rows() {
                      [](const float* x, float* y, std::size_t n) { simdense::log1p(x, y, n); });
     // ---- softmax.hpp
     softmax_rows(r);
+    // ---- matvec.hpp
+    matvec_rows(r);
     return r;
   }();
   return v;
@@ -235,6 +323,23 @@ const std::vector<BoundsCall>& bounds_calls() {
     // targets (in[1]) hold special values: clamp them to probabilities in place first.
     auto probs = [](float* t, std::size_t n) { for (std::size_t i = 0; i < n; ++i) t[i] = std::isnan(t[i]) ? 0.5f : std::fmin(std::fabs(t[i]), 1.0f); };
     r.push_back({"cross_entropy_soft_grad", 2, 1, [probs](auto& in, auto& out, std::size_t n) { probs(in[1], n); cross_entropy_soft_grad(in[0], n, in[1], n, out[0]); }});
+    r.push_back({"dot", 2, 0, [](auto& in, auto&, std::size_t n) { dot(in[0], in[1], n); }});
+    r.push_back({"axpy", 1, 1, [](auto& in, auto& out, std::size_t n) { axpy(0.5f, in[0], out[0], n); }});
+    // Matrices k x k (largest k with k*k <= n, ld = k) and vectors of k floats, placed once at
+    // the start and once at the end of their buffers, so each touches both guard pages.
+    auto side = [](std::size_t n) { std::size_t k = 0; while ((k + 1) * (k + 1) <= n) ++k; return k; };
+    r.push_back({"matvec k x k", 3, 1, [side](auto& in, auto& out, std::size_t n) {
+                   const std::size_t k = side(n), e = n - k * k, f = n - k;
+                   matvec(in[0], k, k, k, in[1], in[2], out[0]);
+                   matvec(in[0] + e, k, k, k, in[1] + f, in[2] + f, out[0] + f); }});
+    r.push_back({"matvec_t_acc k x k", 2, 1, [side](auto& in, auto& out, std::size_t n) {
+                   const std::size_t k = side(n), e = n - k * k, f = n - k;
+                   matvec_t_acc(in[0], k, k, k, in[1], out[0]);
+                   matvec_t_acc(in[0] + e, k, k, k, in[1] + f, out[0] + f); }});
+    r.push_back({"add_outer k x k", 2, 1, [side](auto& in, auto& out, std::size_t n) {
+                   const std::size_t k = side(n), e = n - k * k, f = n - k;
+                   add_outer(out[0], k, k, k, 0.5f, in[0], in[1]);
+                   add_outer(out[0] + e, k, k, k, 0.5f, in[0] + f, in[1] + f); }});
     r.push_back({"sigmoid_bce_grad", 2, 2, [probs](auto& in, auto& out, std::size_t n) { probs(in[1], n); sigmoid_bce_grad(in[0], in[1], n, out[0], out[1]); }});
     return r;
   }();

@@ -122,6 +122,11 @@ TEST_SUITE("fpu") {
           }
           const auto got = p.outputs();
           REQUIRE(got.size() == want.size());
+          // Sums (matvec, dot, losses) change by rounding relative to their terms, not to a
+          // cancelled result: allow 2^-20 of the largest output as well.
+          double scale = 0;
+          for (float w : want)
+            if (std::isfinite(w)) scale = std::fmax(scale, std::fabs(double(w)));
           std::int64_t worst = 0;
           std::size_t bad_class = 0, far = 0, zeros_lost = 0, worst_i = 0;
           for (std::size_t i = 0; i < got.size(); ++i) {
@@ -134,9 +139,9 @@ TEST_SUITE("fpu") {
             if (std::isnan(w) || std::isinf(w)) continue;
             if (w == 0.0f && g != 0.0f) ++zeros_lost;
             // Rounding-size changes only: 2^-12 relative (4096 float epsilons: generous for a
-            // few directed roundings), below the normal range anything up to 2^-126 (FTZ/DAZ
-            // flush, subnormal rounding).
-            if (!(std::fabs(double(g) - double(w)) <= 0x1p-12 * std::fabs(double(w)) + 0x1p-126)) ++far;
+            // few directed roundings) plus 2^-20 of the largest output (sums), below the normal
+            // range anything up to 2^-126 (FTZ/DAZ flush, subnormal rounding).
+            if (!(std::fabs(double(g) - double(w)) <= 0x1p-12 * std::fabs(double(w)) + 0x1p-20 * scale + 0x1p-126)) ++far;
             if (std::fabs(w) < 1.2e-38f && std::fabs(g) < 1.2e-38f) continue;
             const std::int64_t d = ulps(g, w);
             if (d > worst) worst = d, worst_i = i;

@@ -205,6 +205,70 @@ void softmax_calls(std::vector<KernelCall>& v) {
                }});
 }
 
+void matvec_calls(std::vector<KernelCall>& v) {
+  constexpr std::size_t M = 67, N = 131, LD = 133, S = (M - 1) * LD + N;
+  v.push_back({"matvec 67x131 + b", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(S, seed, 1.0));
+                 p.in.push_back(typical(N, seed + 1, 2.0));
+                 p.in.push_back(typical(M, seed + 2));
+                 p.out.push_back(zeros(M));
+                 p.fn = [](Prepared& q) { simdense::matvec(q.i(0), M, N, LD, q.i(1), q.i(2), q.o(0)); };
+                 return p;
+               }});
+  v.push_back({"matvec_act 67x131 gelu", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(S, seed, 1.0));
+                 p.in.push_back(typical(N, seed + 1, 0.3));
+                 p.in.push_back(typical(M, seed + 2));
+                 p.out.push_back(zeros(M));
+                 p.out.push_back(zeros(M, 5));
+                 p.fn = [](Prepared& q) {
+                   simdense::matvec_act(q.i(0), M, N, LD, q.i(1), q.i(2), simdense::Activation::gelu, 0.0f, q.o(0), q.o(1));
+                 };
+                 return p;
+               }});
+  v.push_back({"matvec_t 67x131", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(S, seed, 1.0));
+                 p.in.push_back(typical(M, seed + 1));
+                 p.out.push_back(zeros(N));
+                 p.fn = [](Prepared& q) { simdense::matvec_t(q.i(0), M, N, LD, q.i(1), q.o(0)); };
+                 return p;
+               }});
+  v.push_back({"matvec_t_acc 67x131", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(S, seed, 1.0));
+                 p.in.push_back(typical(M, seed + 1));
+                 p.out.push_back(typical(N, seed + 2));  // accumulated into
+                 p.fn = [](Prepared& q) { simdense::matvec_t_acc(q.i(0), M, N, LD, q.i(1), q.o(0)); };
+                 return p;
+               }});
+  v.push_back({"add_outer 67x131", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(M, seed));
+                 p.in.push_back(typical(N, seed + 1));
+                 p.out.push_back(typical(S, seed + 2, 1.0));  // W, updated in place
+                 p.fn = [](Prepared& q) { simdense::add_outer(q.o(0), M, N, LD, -0.01f, q.i(0), q.i(1)); };
+                 return p;
+               }});
+  v.push_back({"dot 1037", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(1037, seed));
+                 p.in.push_back(typical(1037, seed + 1));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) { q.ret[0] = simdense::dot(q.i(0), q.i(1), 1037); };
+                 return p;
+               }});
+  v.push_back({"axpy 1037", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(mixed(1037, seed));
+                 p.out.push_back(typical(1037, seed + 1));
+                 p.fn = [](Prepared& q) { simdense::axpy(0.75f, q.i(0), q.o(0), 1037); };
+                 return p;
+               }});
+}
+
 }  // namespace
 
 const std::vector<KernelCall>& kernel_calls() {
@@ -215,6 +279,8 @@ const std::vector<KernelCall>& kernel_calls() {
     v.push_back(unary("log1p", simdense::log1p));
     // ---- softmax
     softmax_calls(v);
+    // ---- matvec
+    matvec_calls(v);
     return v;
   }();
   return calls;
