@@ -6,6 +6,20 @@
 //   Act<Activation::F, Arch>::df(x, alpha)  -> f'(x), computed from x
 //   with_activation<Arch>(Activation, g)    -> g(Act<F, Arch>{}) for the runtime value
 // alpha is the leaky-relu slope or the elu alpha (ignored by the others).
+//
+// Accuracy (ULP vs the correctly rounded value, every finite x, FMA ISAs; measured over all
+// 2^32 floats by tests/test_activations.cpp; the public header lists the figures per ISA):
+// sigmoid <= 2 (subnormal results included), tanh <= 1, relu/leaky exact, elu <= 1 (alpha = 1),
+// silu <= 4, gelu <= 4, gelu_tanh <= 16 (<= 4 for x >= -4), softplus <= 2; derivatives: sigmoid',
+// tanh' <= 4, elu' <= 1, silu'/gelu'/gelu_tanh' <= 16 away from their roots (absolute <= 1e-7
+// within 0.1 of the root).
+//
+// How: every function is built on e = e^-|x| (or e^(-x^2/2) for gelu), which never overflows;
+// the sums 1 + e are compensated (their exact rounding error is carried), divisions are
+// corrected with the FMA residual, arguments such as -x^2/2 and the gelu_tanh argument
+// sqrt(8/pi)(x + 0.044715 x^3) are carried as two floats into exp_ext, and where a result is
+// subnormal but an intermediate is not (x * e^x), the exponential is computed pre-scaled by 2^64
+// and the product scaled back once, so no precision is lost to a coarse subnormal intermediate.
 #pragma once
 
 #include <simdense/activations.hpp>
@@ -13,6 +27,63 @@
 #include "impl/math-inl.hpp"
 
 namespace simdense::SIMDENSE_NS {
+
+namespace act_detail {
+
+template <class Arch>
+inline vf<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
+  // 64 where m (the lanes whose result may be subnormal), else 0.
+  return xsimd::select(m, vf<Arch>(64.0f), vf<Arch>(0.0f));
+}
+
+template <class Arch>
+inline vf<Arch> unscale(vf<Arch> y, xsimd::batch_bool<float, Arch> m) {
+  return xsimd::select(m, y * vf<Arch>(0x1p-64f), y);
+}
+
+// The pieces of sigmoid from e = e^-|v| (the caller may pass it pre-scaled by 2^k as `es`):
+// d = 1 + e rounded, derr its exact rounding error, p0 = 1/d rounded and p = 1/(1 + e) to
+// ~0.5 ULP (the division residual and derr folded back in by one FMA).
+template <class Arch>
+struct SigParts {
+  using B = vf<Arch>;
+  B d, derr, p0;
+  SigParts() = default;
+  explicit SigParts(B e) {
+    d = B(1.0f) + e;
+    derr = (B(1.0f) - d) + e;  // exact: 1 >= e
+    p0 = recip_approx<Arch>(d);
+  }
+  // 1/(1 + e) to ~0.5 ULP.
+  B p() const { return quot(B(1.0f)); }
+  // num / (1 + e) to ~0.5 ULP of the quotient: q = num*p0, then q + (num - q d - q derr)/d
+  // with 1/d ~ p0 (the residual num - q d is exact by FMA). This is a Newton step: it squares
+  // the relative error of p0 (2^-14 from vrcp14ps gives 2^-28), so p0 need not be exact.
+  B quot(B num) const {
+    const B q = num * p0;
+    const B res = fnmadd<Arch>(q, derr, fnmadd<Arch>(q, d, num));
+    return fmadd<Arch>(res, p0, q);
+  }
+};
+
+// sigmoid(v) (times 2^64 on `deep` lanes, which must have v < 0), v = vh + vl carried in two
+// floats; also returns e^-|v| (same scaling) and the SigParts for derivative formulas.
+template <class Arch>
+inline vf<Arch> sigmoid_hl(vf<Arch> vh, vf<Arch> vl, xsimd::batch_bool<float, Arch> deep,
+                           vf<Arch>& out_es, SigParts<Arch>& sp) {
+  using B = vf<Arch>;
+  const auto neg = vh < B(0.0f);
+  // e^-|v|: exponent -|vh| - sign(vh)*vl.
+  const B hi = -xsimd::abs(vh);
+  const B lo = xsimd::select(neg, vl, -vl);
+  const B es = exp_ext<Arch>(hi, lo, scale_k<Arch>(deep));
+  sp = SigParts<Arch>(unscale<Arch>(es, deep));
+  out_es = es;
+  // v >= 0: 1/(1+e); v < 0: e/(1+e).
+  return sp.quot(xsimd::select(neg, es, B(1.0f)));
+}
+
+}  // namespace act_detail
 
 template <Activation F, class Arch>
 struct Act;
@@ -27,36 +98,65 @@ struct Act<Activation::identity, Arch> {
 template <class Arch>
 struct Act<Activation::sigmoid, Arch> {
   using B = vf<Arch>;
-  // e = e^-|x| never overflows; s = 1/(1+e); sigmoid = s (x >= 0) or e*s (x < 0).
+  // e = e^-|x| never overflows; sigmoid = 1/(1+e) (x >= 0) or e/(1+e) (x < 0), the division
+  // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
+  // the last rounding). Subnormal results come straight from the subnormal e.
   static B f(B x, B) {
-    const B e = exp<Arch>(-xsimd::abs(x));
-    const B s = B(1.0f) / (B(1.0f) + e);
-    return xsimd::select(x < B(0.0f), e * s, s);
+    const B e = exp_neg<Arch>(-xsimd::abs(x));
+    const act_detail::SigParts<Arch> sp(e);
+    return sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
   }
-  // sigmoid'(x) = e/(1+e)^2 from e = e^-|x| (never s(1-s), which is 0 for large |x|).
+  // sigmoid'(x) = e/(1+e)^2 = (e*p)*p (never s(1-s), which is 0 for large |x|).
   static B df(B x, B) {
-    const B e = exp<Arch>(-xsimd::abs(x));
-    const B s = B(1.0f) / (B(1.0f) + e);
-    return (e * s) * s;
+    const B e = exp_neg<Arch>(-xsimd::abs(x));
+    const act_detail::SigParts<Arch> sp(e);
+    return (e * sp.p()) * sp.p();
   }
 };
 
 template <class Arch>
 struct Act<Activation::tanh, Arch> {
   using B = vf<Arch>;
-  // PLACEHOLDER accuracy: (1-e)/(1+e) with e = e^-2|x| cancels for small |x|.
+  // |x| <= 0.9: x + x^3 P(x^2) (minimax, rel. error 3e-8 with float coefficients).
+  // |x| > 0.9: 1 - q, q = 2/(1 + e^2|x|) <= 0.285, with 1 + E and the division compensated so
+  // only e^2|x|'s own error (<= 1 ULP, scaled by q <= 0.285) and the final rounding remain.
   static B f(B x, B) {
     const B ax = xsimd::abs(x);
-    const B e = exp<Arch>(B(-2.0f) * ax);
-    const B t = (B(1.0f) - e) / (B(1.0f) + e);
-    const B r = xsimd::select(ax < B(0x1p-12f), ax, t);
-    return xsimd::copysign(r, x);
+    const B s = ax * ax;
+    B p(-5.203526816e-04f);
+    p = fmadd<Arch>(p, s, B(2.751653315e-03f));
+    p = fmadd<Arch>(p, s, B(-8.435647003e-03f));
+    p = fmadd<Arch>(p, s, B(2.174821310e-02f));
+    p = fmadd<Arch>(p, s, B(-5.395031720e-02f));
+    p = fmadd<Arch>(p, s, B(1.333321482e-01f));
+    p = fmadd<Arch>(p, s, B(-3.333333135e-01f));
+    const B small = fmadd<Arch>(ax * s, p, ax);
+    // Above 10, tanh rounds to 1; the clamp keeps E finite (E = e^20).
+    const B E = exp<Arch>(B(2.0f) * xsimd::min(ax, B(10.0f)));
+    const B d = E + B(1.0f);
+    const B derr = (E - d) + B(1.0f);  // exact: E >= 1
+    const B q0 = B(2.0f) * recip_approx<Arch>(d);
+    const B res = fnmadd<Arch>(q0, derr, fnmadd<Arch>(q0, d, B(2.0f)));
+    const B q = fmadd<Arch>(res, q0 * B(0.5f), q0);
+    const B big = B(1.0f) - q;
+    const B r = xsimd::select(ax <= B(0.9f), small, big);
+    // copysign keeps the sign of -0.
+    return xsimd::select(xsimd::isnan(x), x + x, xsimd::copysign(r, x));
   }
-  // tanh'(x) = 4e/(1+e)^2, e = e^-2|x|.
+  // tanh'(x) = 4E/(1+E)^2, E = e^-2|x| (pre-scaled by 2^64 where 4E is near the subnormal range).
   static B df(B x, B) {
-    const B e = exp<Arch>(B(-2.0f) * xsimd::abs(x));
-    const B d = B(1.0f) / (B(1.0f) + e);
-    return B(4.0f) * e * d * d;
+    const B ax = xsimd::abs(x);
+    const auto deep = ax > B(40.0f);
+    const B hi = B(-2.0f) * ax;
+    if (!xsimd::any(deep)) {  // typical data: no pre-scaling
+      const B E = exp_neg<Arch>(hi);
+      const act_detail::SigParts<Arch> sp(E);
+      const B p = sp.p();
+      return B(4.0f) * ((E * p) * p);
+    }
+    const B Es = exp_ext<Arch>(hi, B(0.0f), act_detail::scale_k<Arch>(deep));
+    act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(Es, deep));
+    return act_detail::unscale<Arch>(B(4.0f) * ((Es * sp.p()) * sp.p()), deep);
   }
 };
 
@@ -65,6 +165,7 @@ struct Act<Activation::relu, Arch> {
   using B = vf<Arch>;
   // select on x < 0 (not max(x, 0)) so NaN propagates; relu(-0) = -0.
   static B f(B x, B) { return xsimd::select(x < B(0.0f), B(0.0f), x); }
+  // relu'(x) = 1 for x > 0, 0 for x <= 0 (0 at 0), NaN for NaN.
   static B df(B x, B) {
     return xsimd::select(xsimd::isnan(x), x, xsimd::select(x > B(0.0f), B(1.0f), B(0.0f)));
   }
@@ -73,17 +174,23 @@ struct Act<Activation::relu, Arch> {
 template <class Arch>
 struct Act<Activation::leaky_relu, Arch> {
   using B = vf<Arch>;
+  // alpha*x for x < 0 (one rounding: exact product rounded), x otherwise; leaky(-0) = -0.
   static B f(B x, B a) { return xsimd::select(x < B(0.0f), a * x, x); }
+  // 1 for x > 0, alpha for x <= 0 (alpha at 0, like relu's 0), NaN for NaN.
   static B df(B x, B a) {
-    return xsimd::select(xsimd::isnan(x), x, xsimd::select(x < B(0.0f), a, B(1.0f)));
+    return xsimd::select(xsimd::isnan(x), x, xsimd::select(x > B(0.0f), B(1.0f), a));
   }
 };
 
 template <class Arch>
 struct Act<Activation::elu, Arch> {
   using B = vf<Arch>;
-  // PLACEHOLDER accuracy: exp(x) - 1 cancels near 0 (needs expm1).
-  static B f(B x, B a) { return xsimd::select(x < B(0.0f), a * (exp<Arch>(x) - B(1.0f)), x); }
+  // alpha*expm1(x) for x < 0, x otherwise: <= 1 ULP for alpha = 1 (one more rounding for other
+  // alpha); elu(-inf) = -alpha, elu(-0) = -0.
+  static B f(B x, B a) {
+    return xsimd::select(x < B(0.0f), a * expm1<Arch>(xsimd::min(x, B(0.0f))), x);
+  }
+  // alpha*e^x for x < 0 (<= 1 ULP for alpha = 1), 1 for x >= 0.
   static B df(B x, B a) {
     return xsimd::select(xsimd::isnan(x), x,
                          xsimd::select(x < B(0.0f), a * exp<Arch>(x), B(1.0f)));
@@ -93,65 +200,185 @@ struct Act<Activation::elu, Arch> {
 template <class Arch>
 struct Act<Activation::silu, Arch> {
   using B = vf<Arch>;
-  static B f(B x, B a) {
-    const B r = x * Act<Activation::sigmoid, Arch>::f(x, a);
-    return xsimd::select(x == B(-std::numeric_limits<float>::infinity()), B(0.0f), r);
+  // x * sigmoid(x): sigmoid as above, pre-scaled by 2^64 for x < -64 so x*e^x keeps its
+  // precision when it is (near) subnormal. silu(-inf) = -0, silu(+inf) = +inf.
+  static B f(B x, B) {
+    const auto deep = x < B(-64.0f);
+    if (!xsimd::any(deep)) {  // typical data: no pre-scaling needed (NaN flows through e)
+      const B e = exp_neg<Arch>(-xsimd::abs(x));
+      const act_detail::SigParts<Arch> sp(e);
+      return x * sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+    }
+    B es;
+    act_detail::SigParts<Arch> sp;
+    const B s = act_detail::sigmoid_hl<Arch>(x, B(0.0f), deep, es, sp);
+    const B xm = xsimd::max(x, B(-200.0f));  // -inf * 0 would be NaN; NaN comes through s
+    return act_detail::unscale<Arch>(xm * s, deep);
   }
-  // silu' = s + x s (1 - s) = s (1 + x sigmoid(-x)).
-  static B df(B x, B a) {
-    const B s = Act<Activation::sigmoid, Arch>::f(x, a);
-    const B sm = Act<Activation::sigmoid, Arch>::f(-x, a);
-    const B r = s * fmadd<Arch>(x, sm, B(1.0f));
-    return xsimd::select(xsimd::isinf(x), xsimd::select(x > B(0.0f), B(1.0f), B(0.0f)), r);
+  // silu'(x) = [(1+e) + x e]/(1+e)^2 (x >= 0), e [(1+e) + x]/(1+e)^2 (x < 0), e = e^-|x|.
+  // Root at x = -1.2785: there the bracket cancels (absolute error ~1e-8).
+  static B df(B x, B) {
+    const B xc = xsimd::min(xsimd::max(x, B(-200.0f)), B(200.0f));
+    const auto deep = x < B(-64.0f);
+    const auto neg = x < B(0.0f);
+    if (!xsimd::any(deep)) {  // typical data: no pre-scaling
+      const B e = exp_neg<Arch>(-xsimd::abs(xc));
+      const act_detail::SigParts<Arch> sp(e);
+      const B pos_num = fmadd<Arch>(xc, e, sp.d) + sp.derr;
+      const B neg_num = e * ((sp.d + xc) + sp.derr);
+      const B p = sp.p();
+      const B r = (xsimd::select(neg, neg_num, pos_num) * p) * p;
+      return xsimd::select(xsimd::isnan(x), x + x, r);
+    }
+    const B es = exp_ext<Arch>(-xsimd::abs(xc), B(0.0f), act_detail::scale_k<Arch>(deep));
+    act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(es, deep));
+    const B pos_num = fmadd<Arch>(xc, es, sp.d) + sp.derr;
+    const B neg_num = es * ((sp.d + xc) + sp.derr);
+    const B r = (xsimd::select(neg, neg_num, pos_num) * sp.p()) * sp.p();
+    return xsimd::select(xsimd::isnan(x), x + x, act_detail::unscale<Arch>(r, deep));
   }
 };
 
 template <class Arch>
 struct Act<Activation::gelu, Arch> {
   using B = vf<Arch>;
-  // PLACEHOLDER accuracy: xsimd::erfc. gelu = x * 0.5 * erfc(-x/sqrt2).
-  static B phi(B x) { return B(0.5f) * xsimd::erfc(x * B(-0.70710678118654752f)); }
-  static B f(B x, B) {
-    const B r = x * phi(x);
-    return xsimd::select(x == B(-std::numeric_limits<float>::infinity()), B(0.0f), r);
+  // Q(a) = Phi(-a) = e^(-a^2/2) G(a), a = |x|, G(a) = t H(t) with t = 1/(1 + a/4) and H a
+  // degree-11 minimax polynomial (rel. error 7e-9 with float coefficients on a <= 16). -a^2/2 is split exactly by an
+  // FMA; t is corrected for the rounding of 1 + a/4 and of the division (G is sensitive to t:
+  // d ln G / d ln t = K(t), up to 3.2 at a = 0). e is pre-scaled by 2^64 for a > 12.
+  // On return: Q (scaled for `deep` lanes), e (same scaling) and G.
+  static B q_of(B a, xsimd::batch_bool<float, Arch> deep, B& e, B& G) {
+    const B ac = xsimd::min(a, B(16.0f));
+    const B h = ac * ac;
+    const B l = prod_err<Arch>(ac, ac, h);
+    e = exp_ext<Arch>(B(-0.5f) * h, B(-0.5f) * l, act_detail::scale_k<Arch>(deep));
+    const B q = ac * B(0.25f);  // exact
+    const B u = B(1.0f) + q;
+    const B uerr = (xsimd::max(q, B(1.0f)) - u) + xsimd::min(q, B(1.0f));  // exact (Fast2Sum)
+    B t0 = recip_approx<Arch>(u);
+    t0 = fmadd<Arch>(t0, fnmadd<Arch>(t0, u, B(1.0f)), t0);  // Newton: ~2^-28
+    // t = 1/(u + uerr) = t0 (1 + res) with res = 1 - t0 u - t0 uerr.
+    const B res = fnmadd<Arch>(t0, uerr, fnmadd<Arch>(t0, u, B(1.0f)));
+    B H(-8.015390486e-03f);
+    H = fmadd<Arch>(H, t0, B(4.055365920e-02f));
+    H = fmadd<Arch>(H, t0, B(-6.475045532e-02f));
+    H = fmadd<Arch>(H, t0, B(9.752372280e-03f));
+    H = fmadd<Arch>(H, t0, B(4.869089648e-02f));
+    H = fmadd<Arch>(H, t0, B(-3.109000064e-02f));
+    H = fmadd<Arch>(H, t0, B(7.810518146e-02f));
+    H = fmadd<Arch>(H, t0, B(4.977679253e-02f));
+    H = fmadd<Arch>(H, t0, B(8.450631052e-02f));
+    H = fmadd<Arch>(H, t0, B(9.295157343e-02f));
+    H = fmadd<Arch>(H, t0, B(9.978546202e-02f));
+    H = fmadd<Arch>(H, t0, B(9.973359853e-02f));
+    // K(t) = d ln(t H(t)) / d ln t (cubic fit, good to 0.6%): G = t0 H (1 + res K).
+    B K(-1.446090e+00f);
+    K = fmadd<Arch>(K, t0, B(3.604990e+00f));
+    K = fmadd<Arch>(K, t0, B(-1.009628e-01f));
+    K = fmadd<Arch>(K, t0, B(1.137385e+00f));
+    const B g0 = t0 * H;
+    G = fmadd<Arch>(g0 * res, K, g0);
+    return e * G;
   }
-  // gelu' = Phi(x) + x phi(x), phi(x) = e^(-x^2/2)/sqrt(2 pi).
+  // gelu(x) = x Phi(x): -a Q(a) for x < 0, x - x Q(x) for x >= 0 (never 1 + erf).
+  // gelu(-inf) = -0, gelu(+inf) = +inf.
+  static B f(B x, B) {
+    const B a = xsimd::abs(x);
+    const auto neg = x < B(0.0f);
+    const auto deep = x < B(-12.0f);
+    B e, G;
+    const B Q = q_of(a, deep, e, G);
+    const B xm = xsimd::max(x, B(-16.0f));
+    const B yn = act_detail::unscale<Arch>(xm * Q, deep);
+    const B yp = fnmadd<Arch>(x, Q, x);
+    B y = xsimd::select(neg, yn, yp);
+    // x > 16: Phi(x) rounds to 1; x = +-0 or NaN: x itself (keeps -0 and NaN).
+    y = xsimd::select((x > B(16.0f)) || (x == B(0.0f)), x, y);
+    return xsimd::select(xsimd::isnan(x), x + x, y);
+  }
+  // gelu'(x) = Phi(x) + x phi(x) = e (G - a phi0) for x < 0, 1 - e (G - a phi0) for x >= 0,
+  // e = e^(-x^2/2), phi0 = 1/sqrt(2 pi). Root at x = -0.7518.
   static B df(B x, B) {
-    const B pdf = B(0.39894228040143268f) * exp<Arch>(B(-0.5f) * x * x);
-    const B r = phi(x) + x * pdf;
-    return xsimd::select(xsimd::isinf(x), xsimd::select(x > B(0.0f), B(1.0f), B(0.0f)), r);
+    const B a = xsimd::abs(x);
+    const auto neg = x < B(0.0f);
+    const auto deep = x < B(-12.0f);
+    B e, G;
+    q_of(a, deep, e, G);
+    const B dd = fnmadd<Arch>(xsimd::min(a, B(16.0f)), B(3.989422917e-01f), G);
+    const B yn = act_detail::unscale<Arch>(e * dd, deep);
+    const B yp = fnmadd<Arch>(e, dd, B(1.0f));
+    const B y = xsimd::select(neg, yn, yp);
+    return xsimd::select(xsimd::isnan(x), x + x, y);
   }
 };
 
 template <class Arch>
 struct Act<Activation::gelu_tanh, Arch> {
   using B = vf<Arch>;
-  // 0.5 x (1 + tanh(u)) = x sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3).
-  static B two_u(B x) {
-    return B(2.0f * 0.79788456080286536f) * fmadd<Arch>(B(0.044715f) * x * x, x, x);
+  // 0.5 x (1 + tanh(u)) = x sigmoid(v), v = 2u = sqrt(8/pi) (x + 0.044715 x^3), with v carried
+  // as vh + vl (double-float: the constants and x^2 split exactly), since e^v amplifies an
+  // absolute error of v into a relative one (v reaches -87 at x = -10).
+  static void v_hl(B xc, B& vh, B& vl) {
+    const B x2h = xc * xc;
+    const B x2l = prod_err<Arch>(xc, xc, x2h);
+    const B ch(4.471499845e-02f), cl(1.546144435e-09f);
+    // t = c x^2 (two floats)
+    const B th = ch * x2h;
+    const B tl = fmadd<Arch>(ch, x2l, fmadd<Arch>(cl, x2h, prod_err<Arch>(ch, x2h, th)));
+    // m = 1 + t (2Sum, t may exceed 1)
+    const B mh = B(1.0f) + th;
+    const B bb = mh - th;
+    const B ml = ((B(1.0f) - bb) + (th - (mh - bb))) + tl;
+    // w = x m
+    const B wh = xc * mh;
+    const B wl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, wh));
+    // v = K w
+    const B kh(1.595769167e+00f), kl(-4.534068054e-08f);
+    vh = kh * wh;
+    vl = fmadd<Arch>(kh, wl, fmadd<Arch>(kl, wh, prod_err<Arch>(kh, wh, vh)));
   }
-  static B f(B x, B a) {
-    const B r = x * Act<Activation::sigmoid, Arch>::f(two_u(x), a);
-    return xsimd::select(x == B(-std::numeric_limits<float>::infinity()), B(0.0f), r);
+  static B f(B x, B) {
+    // |x| >= 100: sigmoid(v) is exactly 0 or 1; the clamp keeps x^3 finite.
+    const B xc = xsimd::min(xsimd::max(x, B(-100.0f)), B(100.0f));
+    B vh, vl;
+    v_hl(xc, vh, vl);
+    const auto deep = vh < B(-64.0f);
+    B es;
+    act_detail::SigParts<Arch> sp;
+    const B s = act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
+    const B xm = xsimd::max(x, B(-100.0f));
+    const B y = act_detail::unscale<Arch>(xm * s, deep);
+    return xsimd::select(xsimd::isnan(x), x + x, y);
   }
-  // d/dx x s(2u) = s(2u) + x s'(2u) 2u', 2u' = 2 sqrt(2/pi) (1 + 3 0.044715 x^2).
-  static B df(B x, B a) {
-    const B v = two_u(x);
-    const B s = Act<Activation::sigmoid, Arch>::f(v, a);
-    const B ds = Act<Activation::sigmoid, Arch>::df(v, a);
-    const B dv = B(2.0f * 0.79788456080286536f) * fmadd<Arch>(B(3.0f * 0.044715f) * x, x, B(1.0f));
-    const B r = fmadd<Arch>(x * ds, dv, s);
-    return xsimd::select(xsimd::isinf(x), xsimd::select(x > B(0.0f), B(1.0f), B(0.0f)), r);
+  // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
+  // x < 0: e [(1+e) + x v'] / (1+e)^2;  x >= 0: [(1+e) + x v' e] / (1+e)^2. Root at -0.7525.
+  static B df(B x, B) {
+    const B xc = xsimd::min(xsimd::max(x, B(-100.0f)), B(100.0f));
+    B vh, vl;
+    v_hl(xc, vh, vl);
+    const auto deep = vh < B(-64.0f);
+    B es;
+    act_detail::SigParts<Arch> sp;
+    act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
+    const B d = sp.d, derr = sp.derr, p = sp.p();
+    const B dv =
+        B(1.595769167e+00f) * fmadd<Arch>(B(3.0f * 4.471499845e-02f) * xc, xc, B(1.0f));
+    const B xdv = xc * dv;
+    const B neg_num = es * ((d + xdv) + derr);
+    const B pos_num = fmadd<Arch>(xdv, es, d) + derr;
+    const B r = (xsimd::select(xc < B(0.0f), neg_num, pos_num) * p) * p;
+    return xsimd::select(xsimd::isnan(x), x + x, act_detail::unscale<Arch>(r, deep));
   }
 };
 
 template <class Arch>
 struct Act<Activation::softplus, Arch> {
   using B = vf<Arch>;
-  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|).
+  // log(1 + e^x) = max(x, 0) + log1p(e^-|x|) (select, not max, so NaN propagates):
+  // <= 2 ULP; softplus(-inf) = 0, softplus(+inf) = +inf.
   static B f(B x, B) {
-    const B r = xsimd::max(x, B(0.0f)) + log1p<Arch>(exp<Arch>(-xsimd::abs(x)));
-    return xsimd::select(xsimd::isnan(x), x, r);
+    const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) + log1p<Arch>(exp_neg<Arch>(-xsimd::abs(x)));
+    return xsimd::select(xsimd::isnan(x), x + x, r);
   }
   static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
 };

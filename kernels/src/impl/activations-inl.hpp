@@ -1,16 +1,85 @@
 // SIMD activations kernels, written once as templates over xsimd's Arch and instantiated in each
 // isa/<isa>.cpp inside that ISA's namespace (SIMDENSE_NS). See isa/isa-inl.hpp.
+// The per-element math is in act-inl.hpp (shared with the fused dense kernels).
 #pragma once
 
 #include "impl/act-inl.hpp"
+#include "impl/elementwise-inl.hpp"
 #include "impl/math-inl.hpp"
 #include "tables/activations.hpp"
 
 namespace simdense::SIMDENSE_NS {
 
+template <Activation F, class Arch>
+void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
+  const vf<Arch> a(alpha);
+  const auto fn = [a](vf<Arch> v) { return Act<F, Arch>::f(v, a); };
+  map_unary<Arch, decltype(fn), true>(x, y, n, fn);
+}
+
+template <Activation F, class Arch>
+void act_bwd_kernel(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
+  const vf<Arch> a(alpha);
+  const auto fn = [a](vf<Arch> v, vf<Arch> g) { return g * Act<F, Arch>::df(v, a); };
+  map_binary<Arch, decltype(fn), true>(x, dy, dx, n, fn);
+}
+
+// Backward passes from the forward output y (cheaper, weaker: see activations.hpp).
+template <class Arch>
+struct FromY {
+  using B = vf<Arch>;
+  // sigmoid' = y (1 - y)
+  static B sigmoid(B y, B) { return y * (B(1.0f) - y); }
+  // tanh' = 1 - y^2 = (1 - y)(1 + y)
+  static B tanh(B y, B) { return (B(1.0f) - y) * (B(1.0f) + y); }
+  // relu' = 1 where y > 0, 0 where y <= 0, NaN for NaN
+  static B relu(B y, B) {
+    return xsimd::select(xsimd::isnan(y), y, xsimd::select(y > B(0.0f), B(1.0f), B(0.0f)));
+  }
+  // elu' = 1 where y > 0, y + alpha where y <= 0 (alpha e^x = y + alpha; alpha > 0)
+  static B elu(B y, B a) { return xsimd::select(y > B(0.0f), B(1.0f), y + a); }
+};
+
+template <class Arch, class D>
+void act_bwd_from_y_kernel(const float* y, const float* dy, float* dx, std::size_t n,
+                           float alpha, D d) {
+  const vf<Arch> a(alpha);
+  const auto fn = [a, d](vf<Arch> v, vf<Arch> g) { return g * d(v, a); };
+  map_binary<Arch, decltype(fn), true>(y, dy, dx, n, fn);
+}
+
+template <class Arch>
+void sigmoid_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
+  act_bwd_from_y_kernel<Arch>(y, dy, dx, n, alpha, [](vf<Arch> v, vf<Arch> a) { return FromY<Arch>::sigmoid(v, a); });
+}
+template <class Arch>
+void tanh_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
+  act_bwd_from_y_kernel<Arch>(y, dy, dx, n, alpha, [](vf<Arch> v, vf<Arch> a) { return FromY<Arch>::tanh(v, a); });
+}
+template <class Arch>
+void relu_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
+  act_bwd_from_y_kernel<Arch>(y, dy, dx, n, alpha, [](vf<Arch> v, vf<Arch> a) { return FromY<Arch>::relu(v, a); });
+}
+template <class Arch>
+void elu_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
+  act_bwd_from_y_kernel<Arch>(y, dy, dx, n, alpha, [](vf<Arch> v, vf<Arch> a) { return FromY<Arch>::elu(v, a); });
+}
+
 template <class Arch>
 constexpr detail::ActivationKernels activation_kernels() {
-  return {};
+  using A = Activation;
+  return {{&act_fwd_kernel<A::identity, Arch>, &act_fwd_kernel<A::sigmoid, Arch>,
+           &act_fwd_kernel<A::tanh, Arch>, &act_fwd_kernel<A::relu, Arch>,
+           &act_fwd_kernel<A::leaky_relu, Arch>, &act_fwd_kernel<A::elu, Arch>,
+           &act_fwd_kernel<A::silu, Arch>, &act_fwd_kernel<A::gelu, Arch>,
+           &act_fwd_kernel<A::gelu_tanh, Arch>, &act_fwd_kernel<A::softplus, Arch>},
+          {&act_bwd_kernel<A::identity, Arch>, &act_bwd_kernel<A::sigmoid, Arch>,
+           &act_bwd_kernel<A::tanh, Arch>, &act_bwd_kernel<A::relu, Arch>,
+           &act_bwd_kernel<A::leaky_relu, Arch>, &act_bwd_kernel<A::elu, Arch>,
+           &act_bwd_kernel<A::silu, Arch>, &act_bwd_kernel<A::gelu, Arch>,
+           &act_bwd_kernel<A::gelu_tanh, Arch>, &act_bwd_kernel<A::softplus, Arch>},
+          {nullptr, &sigmoid_bwd_y<Arch>, &tanh_bwd_y<Arch>, &relu_bwd_y<Arch>, nullptr,
+           &elu_bwd_y<Arch>, nullptr, nullptr, nullptr, nullptr}};
 }
 
 }  // namespace simdense::SIMDENSE_NS

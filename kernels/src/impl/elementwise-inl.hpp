@@ -7,12 +7,52 @@
 
 namespace simdense::SIMDENSE_NS {
 
+// Non-temporal (streaming) stores for outputs too large to be read again from cache soon: they
+// skip the read-for-ownership of the destination line. Used by the activation kernels from
+// kStreamMinFloats on (see bench_activations.cpp and the README for the measurement).
+inline constexpr std::size_t kStreamMinFloats = std::size_t(1) << 21;  // 8 MiB of output
+
+template <class Arch>
+inline void store_stream(float* p, vf<Arch> v) {  // p aligned to sizeof(v)
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    _mm512_stream_ps(p, v);
+  } else if constexpr (std::is_base_of_v<xsimd::avx, Arch>) {
+    _mm256_stream_ps(p, v);
+  } else {
+    _mm_stream_ps(p, v);
+  }
+}
+
+// Elements before the first vector-aligned output address (done with ordinary stores).
+template <class Arch>
+inline std::size_t stream_head(const float* out) {
+  constexpr std::size_t align = sizeof(vf<Arch>);
+  const auto a = reinterpret_cast<std::uintptr_t>(out) % align;
+  return a == 0 ? 0 : (align - a) / sizeof(float);
+}
+
 // y[i] = f(x[i]); f maps vf<Arch> -> vf<Arch>. `pad` fills the unused tail lanes.
-template <class Arch, class F>
+// kStream: large outputs (n >= kStreamMinFloats, y float-aligned) use streaming stores.
+template <class Arch, class F, bool kStream = false>
 inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 0.0f) {
   using B = vf<Arch>;
   constexpr std::size_t L = B::size;
   std::size_t i = 0;
+  if constexpr (kStream) {
+    if (n >= kStreamMinFloats && reinterpret_cast<std::uintptr_t>(y) % sizeof(float) == 0) {
+      const std::size_t h = stream_head<Arch>(y);
+      map_unary<Arch, F, false>(x, y, h, f, pad);
+      for (i = h; i + 2 * L <= n; i += 2 * L) {
+        const B a = B::load_unaligned(x + i);
+        const B b = B::load_unaligned(x + i + L);
+        store_stream<Arch>(y + i, f(a));
+        store_stream<Arch>(y + i + L, f(b));
+      }
+      _mm_sfence();
+      map_unary<Arch, F, false>(x + i, y + i, n - i, f, pad);
+      return;
+    }
+  }
   // Two batches per iteration: independent chains let the polynomials overlap.
   for (; i + 2 * L <= n; i += 2 * L) {
     const B a = B::load_unaligned(x + i);
@@ -31,12 +71,28 @@ inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 
 }
 
 // out[i] = f(a[i], b[i]) (e.g. a backward pass dx = dy * f'(x)). out may alias a or b exactly.
-template <class Arch, class F>
+// kStream as in map_unary.
+template <class Arch, class F, bool kStream = false>
 inline void map_binary(const float* a, const float* b, float* out, std::size_t n, F f,
                        float pad_a = 0.0f, float pad_b = 0.0f) {
   using B = vf<Arch>;
   constexpr std::size_t L = B::size;
   std::size_t i = 0;
+  if constexpr (kStream) {
+    if (n >= kStreamMinFloats && reinterpret_cast<std::uintptr_t>(out) % sizeof(float) == 0) {
+      const std::size_t h = stream_head<Arch>(out);
+      map_binary<Arch, F, false>(a, b, out, h, f, pad_a, pad_b);
+      for (i = h; i + 2 * L <= n; i += 2 * L) {
+        const B a0 = B::load_unaligned(a + i), b0 = B::load_unaligned(b + i);
+        const B a1 = B::load_unaligned(a + i + L), b1 = B::load_unaligned(b + i + L);
+        store_stream<Arch>(out + i, f(a0, b0));
+        store_stream<Arch>(out + i + L, f(a1, b1));
+      }
+      _mm_sfence();
+      map_binary<Arch, F, false>(a + i, b + i, out + i, n - i, f, pad_a, pad_b);
+      return;
+    }
+  }
   for (; i + 2 * L <= n; i += 2 * L) {
     const B a0 = B::load_unaligned(a + i), b0 = B::load_unaligned(b + i);
     const B a1 = B::load_unaligned(a + i + L), b1 = B::load_unaligned(b + i + L);

@@ -46,6 +46,21 @@ inline vf<Arch> fnmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
   }
 }
 
+// a*b - p exactly, where p = a*b rounded (the error of a product): one FMA on AVX2/AVX-512,
+// Dekker's split on SSE2 (exact while |a|, |b| < 2^100 and no underflow).
+template <class Arch>
+inline vf<Arch> prod_err(vf<Arch> a, vf<Arch> b, vf<Arch> p) {
+  if constexpr (kHasFma<Arch>) {
+    return vf<Arch>(0.0f) - fnmadd<Arch>(a, b, p);
+  } else {
+    const vf<Arch> k(4097.0f);  // 2^12 + 1: splits 24 bits into 12 + 12
+    const vf<Arch> ca = k * a, cb = k * b;
+    const vf<Arch> ah = ca - (ca - a), al = a - ah;
+    const vf<Arch> bh = cb - (cb - b), bl = b - bh;
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  }
+}
+
 template <class Arch>
 inline vf<Arch> splat(float v) {
   return vf<Arch>(v);
@@ -74,35 +89,141 @@ inline vf<Arch> pow2i(vi<Arch> n) {
   return as_float<Arch>((n + vi<Arch>(127)) << 23);
 }
 
+// min(hi, max(lo, x)) that keeps a NaN x (x86 min/max return the second operand when either
+// is NaN, so the constant goes first).
+template <class Arch>
+inline vf<Arch> clamp_nan(vf<Arch> x, float lo, float hi) {
+  return xsimd::min(vf<Arch>(hi), xsimd::max(vf<Arch>(lo), x));
+}
+
+// p * 2^n for integer-valued n in [-300, 129] (p in [0.7, 1.5]), rounded once (subnormal
+// results included). AVX-512: vscalefps does exactly this. Elsewhere one multiply by 2^n when
+// every lane has n in [-126, 127] (typical data), else (a rare branch) two factors
+// 2^n1 * 2^n2, n1 = n/2, both normal, the first product exact.
+template <class Arch>
+inline vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_maskz_scalef_ps(__mmask16(0xffff), p, n);  // maskz: no GCC 12 -Wuninitialized noise
+  } else {
+    const vi<Arch> ni = xsimd::batch_cast<std::int32_t>(xsimd::max(vf<Arch>(-300.0f), n));
+    const auto out = (ni < vi<Arch>(-126)) || (ni > vi<Arch>(127));
+    if (!xsimd::any(out)) return p * pow2i<Arch>(ni);
+    const vi<Arch> n1 = ni >> 1;
+    const vi<Arch> n2 = ni - n1;
+    return (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
+  }
+}
+
+// Round to the nearest integer (ties to even), any magnitude on AVX-512 (vrndscaleps), the
+// shifter trick elsewhere (|x| < 2^22, which the callers' clamps guarantee).
+template <class Arch>
+inline vf<Arch> round_int(vf<Arch> x) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_maskz_roundscale_ps(__mmask16(0xffff), x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  } else {
+    return round_nearest<Arch>(x);
+  }
+}
+
+// e^(hi + lo) * 2^k; the shared core of exp and exp_ext (kLo: lo is used; kK: k is used;
+// kNeg: the caller guarantees hi <= 0 or NaN, so only the lower clamp is needed).
+template <class Arch, bool kLo, bool kK, bool kNeg = false>
+inline vf<Arch> exp_impl(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
+  using B = vf<Arch>;
+  // Outside [-150, 89] the result is 0 (even after a 2^64 pre-scaling) or +inf. NaN is kept by
+  // the clamp and flows through to the result.
+  const B xc = kNeg ? xsimd::max(B(-150.0f), hi) : clamp_nan<Arch>(hi, -150.0f, 89.0f);
+  // n = round(x / ln2); r = x - n*ln2 with ln2 = C1 + C2, C1 = 0.693359375 has 9 significant
+  // bits so n*C1 and x - n*C1 are exact (|n| <= 217); |r| <= ln2/2 + tiny.
+  const B n = round_int<Arch>(xc * B(1.44269504088896341f));
+  B r = fnmadd<Arch>(n, B(0.693359375f), xc);
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  if constexpr (kLo) r = r + lo;
+  // e^r = 1 + r + r^2 P(r), P of degree 4, minimax on |r| <= ln2/2 + 2e-4 with float
+  // coefficients: relative error 1.1e-8 (0.18 ULP); the final + 1 rounds once.
+  B p(1.392621896e-03f);
+  p = fmadd<Arch>(p, r, B(8.363207802e-03f));
+  p = fmadd<Arch>(p, r, B(4.166655615e-02f));
+  p = fmadd<Arch>(p, r, B(1.666657627e-01f));
+  p = fmadd<Arch>(p, r, B(0.5f));
+  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  if constexpr (kK) {
+    return scale2<Arch>(p, n + k);
+  } else {
+    return scale2<Arch>(p, n);
+  }
+}
+
+// e^x for x <= 0 (or NaN): one clamp less.
+template <class Arch>
+inline vf<Arch> exp_neg(vf<Arch> x) {
+  return exp_impl<Arch, false, false, true>(x, x, x);
+}
+
 // e^x over the whole float range, subnormal results included; NaN propagates, e^-inf = 0,
 // e^+inf = +inf, overflow (x > 88.7228) gives +inf, never NaN. <= 1 ULP (FMA ISAs; measured
 // by tests/test_math.cpp over all floats).
 template <class Arch>
 inline vf<Arch> exp(vf<Arch> x) {
+  return exp_impl<Arch, false, false>(x, x, x);
+}
+
+// e^(hi + lo) * 2^k: exp for an argument carried in two floats (|lo| <= ulp(hi), e.g. -x^2/2
+// split exactly by an FMA) and a result pre-scaled by 2^k (k = 0 or 64, as a float) so a
+// caller keeps full precision where e^(hi+lo) itself would be subnormal and scales back once.
+// Same polynomial and bound as exp (<= 1 ULP of e^(hi+lo)*2^k on FMA ISAs). NaN propagates.
+template <class Arch>
+inline vf<Arch> exp_ext(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
+  return exp_impl<Arch, true, true>(hi, lo, k);
+}
+
+// An approximation of 1/d for d in [1, 2^64] good to ~2^-14 (AVX-512 vrcp14ps) or ~2^-22
+// (rcpps + one Newton step) or exact-rounded (SSE2 division). Callers follow it with an FMA
+// correction step (a Newton step on the residual), which squares the error.
+template <class Arch>
+inline vf<Arch> recip_approx(vf<Arch> d) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_maskz_rcp14_ps(__mmask16(0xffff), d);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    const vf<Arch> r = _mm256_rcp_ps(d);
+    return fmadd<Arch>(r, fnmadd<Arch>(r, d, vf<Arch>(1.0f)), r);
+  } else {
+    return vf<Arch>(1.0f) / d;
+  }
+}
+
+// e^x - 1 without the cancellation of exp(x) - 1 near 0: <= 1 ULP on FMA ISAs for x <= 0 (what
+// elu needs; measured by tests/test_activations.cpp over every float), subnormal x returned as
+// is, expm1(-inf) = -1, NaN propagates. Positive x is supported up to overflow (+inf above
+// 88.72) with the same construction; its bound is not separately tested.
+template <class Arch>
+inline vf<Arch> expm1(vf<Arch> x) {
   using B = vf<Arch>;
-  // Outside [-104, 89] the result is 0 (below half the smallest subnormal) or +inf; clamping
-  // keeps n in [-150, 129] so the two-step scale below stays exact.
-  const B xc = xsimd::min(xsimd::max(x, B(-104.0f)), B(89.0f));
-  // n = round(x / ln2); r = x - n*ln2 with ln2 = C1 + C2, C1 = 0.693359375 has 9 significant
-  // bits so n*C1 and x - n*C1 are exact (|n| <= 150); |r| <= ln2/2 + tiny.
-  const B n = round_nearest<Arch>(xc * B(1.44269504088896341f));
-  B r = fnmadd<Arch>(n, B(0.693359375f), xc);
-  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
-  // e^r = 1 + r + r^2 * P(r) on [-ln2/2, ln2/2] (Cephes expf minimax, rel. error ~ 1e-8).
-  B p(1.9875691500e-4f);
-  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
-  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
-  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
-  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
-  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
-  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
-  // Scale by 2^n in two steps, 2^n1 * 2^n2 with n1 = n/2: both factors are normal, the first
-  // product is exact, and the second rounds once, into the subnormal range if it must.
-  const vi<Arch> ni = xsimd::batch_cast<std::int32_t>(n);
-  const vi<Arch> n1 = ni >> 1;
-  const vi<Arch> n2 = ni - n1;
-  const B y = (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
-  return xsimd::select(xsimd::isnan(x), x + x, y);
+  // Below -17.5, e^x < 2^-25 and e^x - 1 rounds to -1; above 88.8 the result is +inf.
+  const B xc = xsimd::min(xsimd::max(x, B(-17.5f)), B(88.8f));
+  // n = round(x/ln2) clamped to [-24, 128] (so 2^(n-1) - 1/2 below is exact); when the clamp
+  // bites (x < -16.6) |r| grows to 0.87 but the term it feeds is scaled by 2^-25.
+  const B n = xsimd::max(round_nearest<Arch>(xc * B(1.44269504088896341f)), B(-24.0f));
+  // r + lo = x - n*ln2 with lo the rounding error of r (ln2 = C1 + C2 + C3).
+  const B r1 = fnmadd<Arch>(n, B(0.693359375f), xc);  // exact
+  const B ch = n * B(-2.12194440e-4f);
+  const B cl = B(0.0f) - prod_err<Arch>(n, B(-2.12194440e-4f), ch);  // ch - n*C2, exact
+  const B r = r1 - ch;
+  const B lo = fnmadd<Arch>(n, B(1.646594970e-12f), ((r1 - r) - ch) + cl);
+  // expm1(r) = r + r^2 (1/2 + r P(r)), minimax on |r| <= ln2/2 (rel. error 5e-9).
+  B p(1.988281001e-4f);
+  p = fmadd<Arch>(p, r, B(1.391879981e-3f));
+  p = fmadd<Arch>(p, r, B(8.333317935e-3f));
+  p = fmadd<Arch>(p, r, B(4.166657478e-2f));
+  p = fmadd<Arch>(p, r, B(1.666666716e-1f));
+  p = fmadd<Arch>(p, r, B(0.5f));
+  const B em = r + fmadd<Arch>(r * r, p, lo);
+  // e^x - 1 = 2 * (s*em + (s - 1/2)), s = 2^(n-1): s - 1/2 is exact for n >= -24, the FMA
+  // rounds once, and the doubling is exact (or overflows to +inf when it must).
+  const B s = pow2i<Arch>(xsimd::batch_cast<std::int32_t>(n) - vi<Arch>(1));
+  const B y = B(2.0f) * fmadd<Arch>(s, em, s - B(0.5f));
+  const B y1 = xsimd::select(xsimd::abs(x) < B(0x1p-25f), x, y);  // tiny x (and +-0): x
+  return xsimd::select(xsimd::isnan(x), x + x, y1);
 }
 
 // log(1 + x) for x >= -1: <= 1 ULP (FMA ISAs). log1p(-1) = -inf, x < -1 gives NaN,

@@ -1,0 +1,515 @@
+// Activations and their derivatives (kernels/src/impl/act-inl.hpp) against long double
+// references, every ISA and the scalar reference. Tolerances equal the bounds documented in
+// kernels/include/simdense/activations.hpp.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "support/test_util.hpp"
+
+using namespace simdense;
+using test::ulp_error;
+using LD = long double;
+
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+const LD kSqrt2 = std::sqrt(2.0L);
+const LD kPi = 3.141592653589793238462643383279502884L;
+
+LD sigmoid_l(LD x) {
+  const LD e = std::exp(-std::fabs(x));
+  return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+}
+LD gelu_tanh_v(LD x) { return 2 * std::sqrt(2 / kPi) * (x + 0.044715L * x * x * x); }
+
+// Reference f and f' in long double (x finite or not; NaN handled by the caller).
+LD ref_f(Activation f, LD x, LD a) {
+  switch (f) {
+    case Activation::identity: return x;
+    case Activation::sigmoid: return sigmoid_l(x);
+    case Activation::tanh: return std::tanh(x);
+    case Activation::relu: return x < 0 ? 0 : x;
+    case Activation::leaky_relu: return x < 0 ? a * x : x;
+    case Activation::elu: return x < 0 ? a * std::expm1(x) : x;
+    case Activation::silu: return std::isinf(x) ? (x > 0 ? x : 0) : x * sigmoid_l(x);
+    case Activation::gelu: return std::isinf(x) ? (x > 0 ? x : 0) : x * std::erfc(-x / kSqrt2) / 2;
+    case Activation::gelu_tanh: return std::isinf(x) ? (x > 0 ? x : 0) : x * sigmoid_l(gelu_tanh_v(x));
+    case Activation::softplus: return (x > 0 ? x : 0) + std::log1p(std::exp(-std::fabs(x)));
+  }
+  return x;
+}
+
+LD ref_df(Activation f, LD x, LD a) {
+  switch (f) {
+    case Activation::identity: return 1;
+    case Activation::sigmoid: {
+      const LD e = std::exp(-std::fabs(x));
+      return e / ((1 + e) * (1 + e));
+    }
+    case Activation::tanh: {
+      const LD e = std::exp(-2 * std::fabs(x));
+      return 4 * e / ((1 + e) * (1 + e));
+    }
+    case Activation::relu: return x > 0 ? 1 : 0;
+    case Activation::leaky_relu: return x > 0 ? 1 : a;
+    case Activation::elu: return x < 0 ? a * std::exp(x) : 1;
+    case Activation::silu: {
+      if (std::isinf(x)) return x > 0 ? 1 : 0;
+      const LD s = sigmoid_l(x), sm = sigmoid_l(-x);
+      return s * (1 + x * sm);
+    }
+    case Activation::gelu:
+      if (std::isinf(x)) return x > 0 ? 1 : 0;
+      return std::erfc(-x / kSqrt2) / 2 + x * std::exp(-x * x / 2) / std::sqrt(2 * kPi);
+    case Activation::gelu_tanh: {
+      if (std::fabs(x) > 1e6L) return x > 0 ? 1 : 0;
+      const LD v = gelu_tanh_v(x);
+      const LD dv = 2 * std::sqrt(2 / kPi) * (1 + 3 * 0.044715L * x * x);
+      const LD e = std::exp(-std::fabs(v));
+      const LD sp = e / ((1 + e) * (1 + e));  // sigmoid'(v)
+      return sigmoid_l(v) + x * sp * dv;
+    }
+    case Activation::softplus: return sigmoid_l(x);
+  }
+  return 1;
+}
+
+// Where a derivative has a root, within 0.1 of it the bound is absolute (1e-7).
+float root_of(Activation f) {
+  switch (f) {
+    case Activation::silu: return -1.27846454f;
+    case Activation::gelu: return -0.75179189f;
+    case Activation::gelu_tanh: return -0.75246954f;
+    default: return NAN;
+  }
+}
+
+// Documented ULP bounds (activations.hpp). Scalar reference: one rounding of a double formula.
+std::int64_t bound_f(Activation f, Isa isa, float x) {
+  if (isa == Isa::scalar) return 1;
+  const bool sse2 = isa == Isa::sse2;
+  switch (f) {
+    case Activation::identity:
+    case Activation::relu:
+    case Activation::leaky_relu: return 0;
+    case Activation::sigmoid: return 2;
+    case Activation::tanh: return sse2 ? 2 : 1;
+    case Activation::elu: return sse2 ? 2 : 1;
+    case Activation::silu: return sse2 ? 4 : (x >= -64 ? 2 : 4);
+    case Activation::gelu: return sse2 ? 8 : 4;
+    case Activation::gelu_tanh: return sse2 ? 16 : (x >= -4 ? 4 : 16);
+    case Activation::softplus: return 2;
+  }
+  return 0;
+}
+
+std::int64_t bound_df(Activation f, Isa isa) {
+  if (isa == Isa::scalar) return 1;
+  switch (f) {
+    case Activation::identity:
+    case Activation::relu:
+    case Activation::leaky_relu: return 0;
+    case Activation::sigmoid:
+    case Activation::tanh: return 4;
+    case Activation::elu: return isa == Isa::sse2 ? 2 : 1;
+    case Activation::softplus: return 2;
+    case Activation::gelu: return isa == Isa::sse2 ? 24 : 16;
+    default: return 16;
+  }
+}
+
+const Activation kAll[] = {Activation::identity, Activation::sigmoid,   Activation::tanh,
+                           Activation::relu,     Activation::leaky_relu, Activation::elu,
+                           Activation::silu,     Activation::gelu,      Activation::gelu_tanh,
+                           Activation::softplus};
+
+// Checks got against the reference for inputs x; records the worst error; returns the number
+// of failures (each failure is also reported once per function, with its x).
+struct Worst {
+  std::int64_t ulp = 0;
+  float x = 0;
+  double abs_near_root = 0;
+  std::size_t fails = 0;
+  float fail_x = 0;
+  float fail_got = 0;
+  double fail_want = 0;
+};
+
+void check_batch(Activation f, bool grad, Isa isa, float alpha, const float* x, const float* got,
+                 std::size_t n, Worst& w) {
+  const float root = root_of(f);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float xi = x[i];
+    bool ok;
+    if (std::isnan(xi)) {
+      ok = std::isnan(got[i]);
+      if (!ok && w.fails++ == 0) w.fail_x = xi, w.fail_got = got[i], w.fail_want = NAN;
+      continue;
+    }
+    const LD want = grad ? ref_df(f, xi, alpha) : ref_f(f, xi, alpha);
+    if (grad && std::fabs(xi - root) < 0.1f) {
+      const double e = std::fabs(double(got[i]) - double(want));
+      if (e > w.abs_near_root) w.abs_near_root = e;
+      ok = e <= 1e-7;
+    } else {
+      const std::int64_t e = ulp_error(got[i], want);
+      if (e > w.ulp) w.ulp = e, w.x = xi;
+      ok = e <= (grad ? bound_df(f, isa) : bound_f(f, isa, xi));
+    }
+    if (!ok && w.fails++ == 0) w.fail_x = xi, w.fail_got = got[i], w.fail_want = double(want);
+  }
+}
+
+std::string fmt_abs(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.2g", v);
+  return b;
+}
+
+void report(Activation f, bool grad, Isa isa, const Worst& w, const char* what) {
+  const std::string name = std::string(activation_name(f)) + (grad ? "'" : "");
+  if (w.fails != 0) {
+    std::uint32_t u;
+    std::memcpy(&u, &w.fail_x, 4);
+    INFO(name << " first failure at x = " << w.fail_x << " (bits " << u << "): got "
+              << w.fail_got << " want " << w.fail_want);
+    CHECK(w.fails == 0);
+  }
+  MESSAGE(std::string(isa_name(isa)) << " " << std::string(what) << " " << name << ": worst " << w.ulp << " ULP at x = "
+                        << w.x
+                        << (std::isnan(root_of(f)) || !grad
+                                ? std::string()
+                                : "; near root abs " + fmt_abs(w.abs_near_root))
+                        << (w.fails ? " FAILURES " + std::to_string(w.fails) : std::string()));
+}
+
+// Strided sweep of the bit patterns: forward and backward (dy = 1, so dx = f'(x) exactly).
+void sweep(Activation f, Isa isa, std::uint32_t stride) {
+  const float alpha = default_alpha(f);
+  Worst wf, wb;
+  std::vector<float> y(1 << 16), dy(1 << 16, 1.0f), dx(1 << 16);
+  test::for_strided_floats(stride, [&](const float* x, std::size_t n) {
+    activation(f, x, y.data(), n, alpha);
+    check_batch(f, false, isa, alpha, x, y.data(), n, wf);
+    activation_grad(f, x, dy.data(), dx.data(), n, alpha);
+    check_batch(f, true, isa, alpha, x, dx.data(), n, wb);
+  });
+  report(f, false, isa, wf, "sweep");
+  report(f, true, isa, wb, "sweep");
+}
+
+// Dense random sample of the range where the functions are not saturated, and around roots.
+void sample(Activation f, Isa isa, std::size_t count) {
+  const float alpha = default_alpha(f);
+  Worst wf, wb;
+  test::Rng rng(1234 + int(f));
+  std::vector<float> x(count), y(count), dy(count, 1.0f), dx(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::uint32_t k = i % 4;
+    x[i] = k == 0 ? rng.uniform(-20.0f, 20.0f)
+         : k == 1 ? rng.uniform(-2.0f, 1.0f)
+         : k == 2 ? rng.uniform(-110.0f, 10.0f)
+                  : float(rng.normal() * 3.0);
+  }
+  activation(f, x.data(), y.data(), count, alpha);
+  check_batch(f, false, isa, alpha, x.data(), y.data(), count, wf);
+  activation_grad(f, x.data(), dy.data(), dx.data(), count, alpha);
+  check_batch(f, true, isa, alpha, x.data(), dx.data(), count, wb);
+  report(f, false, isa, wf, "sample");
+  report(f, true, isa, wb, "sample");
+}
+
+std::uint32_t env_stride(std::uint32_t def) {
+  const char* s = std::getenv("SIMDENSE_ACT_STRIDE");  // for measurement runs
+  return (s && *s) ? std::uint32_t(std::strtoul(s, nullptr, 10)) : def;
+}
+
+using Fwd = void (*)(const float*, float*, std::size_t);
+using Bwd = void (*)(const float*, const float*, float*, std::size_t);
+
+}  // namespace
+
+TEST_SUITE("activations") {
+  TEST_CASE("strided sweep of all floats, forward and backward") {
+    test::for_each_isa([](Isa isa) {
+      for (Activation f : kAll) {
+        CAPTURE(activation_name(f));
+        sweep(f, isa, env_stride(4093));
+      }
+    });
+  }
+
+  TEST_CASE("dense sample of the active range and the derivative roots") {
+    test::for_each_isa([](Isa isa) {
+      for (Activation f : kAll) {
+        CAPTURE(activation_name(f));
+        sample(f, isa, 1 << 16);
+      }
+    });
+  }
+
+  TEST_CASE("named functions equal the value-taking entry point; alpha is honoured") {
+    test::for_each_isa([](Isa) {
+      const std::size_t n = 257;
+      test::Rng rng(7);
+      std::vector<float> x(n), dy(n), a(n), b(n);
+      for (std::size_t i = 0; i < n; ++i) x[i] = float(rng.normal() * 4), dy[i] = float(rng.normal());
+      struct P { Activation f; Fwd fwd; Bwd bwd; };
+      const P pairs[] = {{Activation::sigmoid, sigmoid, sigmoid_grad},
+                         {Activation::tanh, simdense::tanh, tanh_grad},
+                         {Activation::relu, relu, relu_grad},
+                         {Activation::silu, silu, silu_grad},
+                         {Activation::gelu, gelu, gelu_grad},
+                         {Activation::gelu_tanh, gelu_tanh, gelu_tanh_grad},
+                         {Activation::softplus, softplus, softplus_grad}};
+      for (const P& p : pairs) {
+        CAPTURE(activation_name(p.f));
+        p.fwd(x.data(), a.data(), n);
+        activation(p.f, x.data(), b.data(), n);
+        CHECK(std::memcmp(a.data(), b.data(), n * 4) == 0);
+        p.bwd(x.data(), dy.data(), a.data(), n);
+        activation_grad(p.f, x.data(), dy.data(), b.data(), n);
+        CHECK(std::memcmp(a.data(), b.data(), n * 4) == 0);
+      }
+      // leaky relu and elu: default alpha and a custom one, exact / bounded against the reference.
+      for (float alpha : {0.01f, 0.2f}) {
+        leaky_relu(x.data(), a.data(), n, alpha);
+        leaky_relu_grad(x.data(), dy.data(), b.data(), n, alpha);
+        for (std::size_t i = 0; i < n; ++i) {
+          CHECK(a[i] == (x[i] < 0 ? alpha * x[i] : x[i]));
+          CHECK(b[i] == (x[i] > 0 ? dy[i] : alpha * dy[i]));
+        }
+      }
+      leaky_relu(x.data(), a.data(), n);
+      activation(Activation::leaky_relu, x.data(), b.data(), n, kLeakyReluAlpha);
+      CHECK(std::memcmp(a.data(), b.data(), n * 4) == 0);
+      for (float alpha : {1.0f, 0.5f, 2.5f}) {
+        elu(x.data(), a.data(), n, alpha);
+        elu_grad(x.data(), dy.data(), b.data(), n, alpha);
+        for (std::size_t i = 0; i < n; ++i) {
+          CHECK(ulp_error(a[i], ref_f(Activation::elu, x[i], alpha)) <= 2);
+          CHECK(ulp_error(b[i], LD(dy[i]) * ref_df(Activation::elu, x[i], alpha)) <= 3);
+        }
+      }
+      // identity: y = x, dx = dy.
+      activation(Activation::identity, x.data(), a.data(), n);
+      CHECK(std::memcmp(a.data(), x.data(), n * 4) == 0);
+      activation_grad(Activation::identity, x.data(), dy.data(), a.data(), n);
+      CHECK(std::memcmp(a.data(), dy.data(), n * 4) == 0);
+    });
+  }
+
+  TEST_CASE("special values: NaN, infinities, signed zeros, subnormals") {
+    test::for_each_isa([](Isa isa) {
+      const float dn = std::numeric_limits<float>::denorm_min();
+      for (Activation f : kAll) {
+        CAPTURE(activation_name(f));
+        const float alpha = default_alpha(f);
+        const float in[] = {NAN, -NAN, kInf, -kInf, 0.0f, -0.0f, dn, -dn, 1e-40f, -1e-40f};
+        const std::size_t n = sizeof in / sizeof in[0];
+        float y[n], dx[n], ones[n];
+        for (auto& o : ones) o = 1.0f;
+        activation(f, in, y, n, alpha);
+        activation_grad(f, in, ones, dx, n, alpha);
+        CHECK(std::isnan(y[0]));
+        CHECK(std::isnan(y[1]));
+        CHECK(std::isnan(dx[0]));
+        CHECK(std::isnan(dx[1]));
+        for (std::size_t i = 2; i < n; ++i) {
+          CAPTURE(in[i]);
+          const LD want = ref_f(f, in[i], alpha);
+          CHECK(ulp_error(y[i], want) <= bound_f(f, isa, in[i]));
+          CHECK(ulp_error(dx[i], ref_df(f, in[i], alpha)) <= bound_df(f, isa));
+        }
+        // Limits at +-inf (exact).
+        CHECK(double(y[2]) == double(ref_f(f, kInf, alpha)));
+        CHECK(double(y[3]) == double(ref_f(f, -kInf, alpha)));
+        // Sign of zero where the function is odd-like at 0 (documented in activations.hpp).
+        if (f != Activation::sigmoid && f != Activation::softplus) {
+          CHECK((y[4] == 0.0f && !std::signbit(y[4])));
+          CHECK((y[5] == 0.0f && std::signbit(y[5])));
+        }
+      }
+      // Named limits from the issue.
+      float in[2] = {kInf, -kInf}, y[2];
+      sigmoid(in, y, 2);
+      CHECK((y[0] == 1.0f && y[1] == 0.0f));
+      simdense::tanh(in, y, 2);
+      CHECK((y[0] == 1.0f && y[1] == -1.0f));
+      elu(in, y, 2, 1.5f);
+      CHECK((y[0] == kInf && y[1] == -1.5f));
+      softplus(in, y, 2);
+      CHECK((y[0] == kInf && y[1] == 0.0f));
+      // Subnormal results are not flushed: sigmoid(-100) = 3.7e-44.
+      float m100 = -100.0f, s;
+      sigmoid(&m100, &s, 1);
+      CHECK(s > 0.0f);
+      CHECK(ulp_error(s, sigmoid_l(-100.0L)) <= 2);
+    });
+  }
+
+  TEST_CASE("every tail size, misaligned starts, guarded ends, in place") {
+    test::for_each_isa([](Isa isa) {
+      for (Activation f : kAll) {
+        CAPTURE(activation_name(f));
+        const float alpha = default_alpha(f);
+        for (std::size_t n : test::tail_sizes()) {
+          CAPTURE(n);
+          test::Rng rng(n + 17);
+          std::vector<float> xs(n), dys(n);
+          for (std::size_t i = 0; i < n; ++i) {
+            xs[i] = i % 7 == 3 ? test::special_floats()[i % test::special_floats().size()]
+                               : float(rng.normal() * 6);
+            dys[i] = i % 5 == 0 ? 1.0f : float(rng.normal());
+          }
+          // Guarded end: a read or write past n faults.
+          test::GuardedBuffer x(n), y(n), dy(n), dx(n);
+          for (std::size_t i = 0; i < n; ++i) x[i] = xs[i], dy[i] = dys[i];
+          activation(f, x.data(), y.data(), n, alpha);
+          activation_grad(f, x.data(), dy.data(), dx.data(), n, alpha);
+          bool ok = true;
+          for (std::size_t i = 0; i < n; ++i) {
+            if (std::isnan(xs[i])) { ok = ok && std::isnan(y[i]) && std::isnan(dx[i]); continue; }
+            ok = ok && ulp_error(y[i], ref_f(f, xs[i], alpha)) <= bound_f(f, isa, xs[i]);
+            const LD want = LD(dys[i]) * ref_df(f, xs[i], alpha);
+            const bool near = std::fabs(xs[i] - root_of(f)) < 0.1f;
+            ok = ok && (near ? std::fabs(double(dx[i]) - double(want)) <= 1e-7 * std::fabs(dys[i]) + 1e-30
+                             : ulp_error(dx[i], want) <= bound_df(f, isa) + 1);
+          }
+          CHECK(ok);
+          // Misaligned starts, and in place (y == x; dx == dy; dx == x) equal the out-of-place result.
+          for (std::size_t off : {0, 1, 3}) {
+            CAPTURE(off);
+            test::OffsetBuffer ox(n, off), ody(n, off);
+            for (std::size_t i = 0; i < n; ++i) ox[i] = xs[i];
+            activation(f, ox.data(), ox.data(), n, alpha);
+            CHECK(std::memcmp(ox.data(), y.data(), n * 4) == 0);
+            for (std::size_t i = 0; i < n; ++i) ox[i] = xs[i], ody[i] = dys[i];
+            activation_grad(f, ox.data(), ody.data(), ody.data(), n, alpha);
+            CHECK(std::memcmp(ody.data(), dx.data(), n * 4) == 0);
+            for (std::size_t i = 0; i < n; ++i) ody[i] = dys[i];
+            activation_grad(f, ox.data(), ody.data(), ox.data(), n, alpha);
+            CHECK(std::memcmp(ox.data(), dx.data(), n * 4) == 0);
+          }
+        }
+      }
+    });
+  }
+
+  TEST_CASE("large arrays (streaming stores) equal the same data done in small pieces") {
+    test::for_each_isa([](Isa) {
+      const std::size_t n = (std::size_t(1) << 21) + 37;  // above the streaming threshold
+      test::Rng rng(5);
+      std::vector<float> store(n + 8), dy(n), big(n), small(n), dbig(n), dsmall(n);
+      for (std::size_t off : {0, 3}) {
+        CAPTURE(off);
+        float* x = store.data() + off;
+        for (std::size_t i = 0; i < n; ++i) x[i] = float(rng.normal() * 4), dy[i] = float(rng.normal());
+        for (Activation f : {Activation::relu, Activation::gelu}) {
+          CAPTURE(activation_name(f));
+          activation(f, x, big.data() + off % 2, n - 1);
+          activation_grad(f, x, dy.data(), dbig.data() + off % 2, n - 1);
+          for (std::size_t i = 0; i < n - 1; i += 4096) {
+            const std::size_t m = std::min<std::size_t>(4096, n - 1 - i);
+            activation(f, x + i, small.data() + off % 2 + i, m);
+            activation_grad(f, x + i, dy.data() + i, dsmall.data() + off % 2 + i, m);
+          }
+          CHECK(std::memcmp(big.data(), small.data(), (n - 1) * 4) == 0);
+          CHECK(std::memcmp(dbig.data(), dsmall.data(), (n - 1) * 4) == 0);
+          // In place.
+          std::vector<float> xx(x, x + n - 1);
+          activation(f, xx.data(), xx.data(), n - 1);
+          CHECK(std::memcmp(xx.data(), small.data() + off % 2, (n - 1) * 4) == 0);
+        }
+      }
+    });
+  }
+
+  TEST_CASE("backward from the output: formula of y, and its documented weakness") {
+    test::for_each_isa([](Isa isa) {
+      const std::size_t n = 4099;
+      test::Rng rng(99);
+      test::GuardedBuffer x(n), y(n), dy(n), dx(n), dxx(n);
+      for (std::size_t i = 0; i < n; ++i) x[i] = float(rng.normal() * 5), dy[i] = float(rng.normal());
+      x[0] = NAN;
+      x[1] = 30.0f;  // sigmoid(30) rounds to 1: the output-based derivative is 0
+      for (Activation f : {Activation::sigmoid, Activation::tanh, Activation::relu, Activation::elu}) {
+        CAPTURE(activation_name(f));
+        REQUIRE(has_grad_from_output(f));
+        const float alpha = default_alpha(f);
+        activation(f, x.data(), y.data(), n, alpha);
+        activation_grad_from_output(f, y.data(), dy.data(), dx.data(), n, alpha);
+        activation_grad(f, x.data(), dy.data(), dxx.data(), n, alpha);
+        CHECK(std::isnan(dx[0]));
+        std::int64_t worst = 0;
+        for (std::size_t i = 1; i < n; ++i) {
+          const LD v = y[i];
+          const LD d = f == Activation::sigmoid ? v * (1 - v)
+                     : f == Activation::tanh    ? (1 - v) * (1 + v)
+                     : f == Activation::relu    ? (v > 0 ? 1 : 0)
+                                                : (v > 0 ? LD(1) : v + alpha);
+          worst = std::max(worst, ulp_error(dx[i], LD(dy[i]) * d));
+        }
+        const std::int64_t b = f == Activation::relu ? 0 : isa == Isa::scalar ? 1 : 3;
+        CHECK(worst <= b);
+        if (f == Activation::relu) CHECK(std::memcmp(dx.data() + 1, dxx.data() + 1, (n - 1) * 4) == 0);
+        // In place.
+        std::vector<float> keep(dx.data(), dx.data() + n);
+        for (std::size_t i = 0; i < n; ++i) dxx[i] = dy[i];
+        activation_grad_from_output(f, y.data(), dxx.data(), dxx.data(), n, alpha);
+        CHECK(std::memcmp(keep.data() + 1, dxx.data() + 1, (n - 1) * 4) == 0);
+      }
+      sigmoid(x.data() + 1, y.data(), 1);
+      float one = 1.0f, d1, d2;
+      sigmoid_grad_from_output(y.data(), &one, &d1, 1);
+      sigmoid_grad(x.data() + 1, &one, &d2, 1);
+      CHECK(d1 == 0.0f);  // the documented loss
+      CHECK(d2 > 0.0f);   // e^-30: the x-based derivative keeps it
+    });
+  }
+
+  TEST_CASE("bad arguments are refused with the argument named") {
+    float b[16] = {};
+    CHECK_THROWS_WITH_AS(sigmoid(nullptr, b, 3), "simdense::sigmoid: x is null but n = 3",
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(gelu(b, nullptr, 3), "simdense::gelu: y is null but n = 3",
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(tanh_grad(b, nullptr, b, 3), "simdense::tanh_grad: dy is null but n = 3",
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(silu_grad(b, b, nullptr, 3), "simdense::silu_grad: dx is null but n = 3",
+                         std::invalid_argument);
+    CHECK_NOTHROW(sigmoid(nullptr, nullptr, 0));
+    CHECK_NOTHROW(elu_grad(nullptr, nullptr, nullptr, 0));
+    CHECK_THROWS_WITH_AS(relu(b, b + 1, 4), doctest::Contains("y partially overlaps x"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(gelu_grad(b + 8, b + 4, b + 2, 4), doctest::Contains("dx partially overlaps dy"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(gelu_grad(b + 2, b + 8, b, 4), doctest::Contains("dx partially overlaps x"),
+                         std::invalid_argument);
+    CHECK_NOTHROW(gelu_grad(b, b + 2, b + 8, 4));  // inputs may overlap each other
+    CHECK_THROWS_WITH_AS(elu(b, b, 4, NAN), doctest::Contains("alpha"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(leaky_relu_grad(b, b, b, 4, kInf), doctest::Contains("alpha"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(activation_grad_from_output(Activation::gelu, b, b, b, 4),
+                         doctest::Contains("gelu has no backward pass from the output"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(elu_grad_from_output(b, b, b, 4, -1.0f), doctest::Contains("alpha"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(activation(static_cast<Activation>(42), b, b, 4),
+                         doctest::Contains("f = 42"), std::invalid_argument);
+  }
+}
+
+TEST_SUITE("activations_exhaustive") {
+  TEST_CASE("all floats, forward and backward") {
+    test::for_each_isa([](Isa isa) {
+      for (Activation f : kAll) {
+        CAPTURE(activation_name(f));
+        sweep(f, isa, 1);
+      }
+    });
+  }
+}
