@@ -34,7 +34,7 @@ function(simdense_add_fuzzer src)
   add_executable(${name} ${src})
   target_link_libraries(${name} PRIVATE simdense::simdense)
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/fuzz)
-  target_compile_options(${name} PRIVATE -Wall -Wextra ${SIMDENSE_SAN_FLAGS})
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Wno-missing-field-initializers ${SIMDENSE_SAN_FLAGS})
   target_link_options(${name} PRIVATE ${SIMDENSE_FUZZ_LINK_FLAGS})
   add_test(NAME fuzz/${name}
            COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:${name}> -DNAME=${name}

@@ -359,6 +359,18 @@ void differential(Ctx& c, const std::vector<Buf>& init, std::vector<std::size_t>
 inline long double act_ref(simdense::Activation f, long double x, long double alpha) {
   using A = simdense::Activation;
   const long double sq2pi = 0.797884560802865355879892119868763737L;  // sqrt(2/pi)
+  if (std::isinf(x)) {  // the limits (simdense/activations.hpp)
+    const bool pos = x > 0;
+    switch (f) {
+      case A::identity: case A::relu: return pos ? x : (f == A::relu ? 0.0L : x);
+      case A::sigmoid: return pos ? 1 : 0;
+      case A::tanh: return pos ? 1 : -1;
+      case A::leaky_relu: return pos ? x : alpha * x;
+      case A::elu: return pos ? x : -alpha;
+      case A::silu: case A::gelu: case A::gelu_tanh: return pos ? x : -0.0L;
+      case A::softplus: return pos ? x : 0;
+    }
+  }
   switch (f) {
     case A::identity: return x;
     case A::sigmoid: return 1 / (1 + std::exp(-x));
@@ -370,6 +382,39 @@ inline long double act_ref(simdense::Activation f, long double x, long double al
     case A::gelu: return x / 2 * std::erfc(-x / std::sqrt(2.0L));
     case A::gelu_tanh: return x / (1 + std::exp(-2 * sq2pi * (x + 0.044715L * x * x * x)));
     case A::softplus: return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+  }
+  return NAN;
+}
+
+// f'(x) in long double (the derivative the *_grad kernels multiply dy by).
+inline long double act_grad_ref(simdense::Activation f, long double x, long double alpha) {
+  using A = simdense::Activation;
+  const long double c = 0.797884560802865355879892119868763737L;  // sqrt(2/pi)
+  const long double inv_sqrt_2pi = 0.398942280401432677939946059934381868L;
+  auto sig = [](long double t) { return 1 / (1 + std::exp(-t)); };
+  if (std::isnan(x)) return x;
+  switch (f) {
+    case A::identity: return 1;
+    case A::sigmoid: { const long double e = std::exp(-std::fabs(x)); return e / ((1 + e) * (1 + e)); }
+    case A::tanh: { const long double e = std::exp(-2 * std::fabs(x)); return 4 * e / ((1 + e) * (1 + e)); }
+    case A::relu: return x > 0 ? 1 : 0;
+    case A::leaky_relu: return x > 0 ? 1 : alpha;
+    case A::elu: return x >= 0 ? 1 : alpha * std::exp(x);
+    case A::silu: {
+      if (std::isinf(x)) return x > 0 ? 1 : 0;
+      const long double s = sig(x);
+      return s * (1 + x * (1 - s));
+    }
+    case A::gelu:
+      if (std::isinf(x)) return x > 0 ? 1 : 0;
+      return 0.5L * std::erfc(-x / std::sqrt(2.0L)) + x * inv_sqrt_2pi * std::exp(-x * x / 2);
+    case A::gelu_tanh: {
+      if (std::isinf(x) || std::fabs(x) > 1e6L) return x > 0 ? 1 : 0;
+      const long double u = c * (x + 0.044715L * x * x * x), du = c * (1 + 3 * 0.044715L * x * x);
+      const long double s = sig(2 * u);
+      return s + x * s * (1 - s) * 2 * du;
+    }
+    case A::softplus: return sig(x);
   }
   return NAN;
 }
