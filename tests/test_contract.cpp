@@ -189,6 +189,75 @@ void softmax_rows(std::vector<Row>& r) {
                [] { auto s = mem(), t = mem(); sigmoid_bce_grad(s.data(), t.data(), 5, t.data()); }});
 }
 
+void activation_rows(std::vector<Row>& r) {
+  using std::size_t;
+  // The named forward functions: elementwise rules.
+  const std::pair<const char*, void (*)(const float*, float*, size_t)> fwd[] = {
+      {"sigmoid", sigmoid}, {"tanh", simdense::tanh}, {"relu", relu}, {"silu", silu},
+      {"gelu", gelu}, {"gelu_tanh", gelu_tanh}, {"softplus", softplus}};
+  for (auto [name, f] : fwd) elementwise_rows(r, name, [f = f](const float* x, float* y, size_t n) { f(x, y, n); });
+  elementwise_rows(r, "leaky_relu", [](const float* x, float* y, size_t n) { leaky_relu(x, y, n); });
+  elementwise_rows(r, "elu", [](const float* x, float* y, size_t n) { elu(x, y, n); });
+  // The named backward functions: dx = f'(x) dy.
+  const std::pair<const char*, void (*)(const float*, const float*, float*, size_t)> bwd[] = {
+      {"sigmoid_grad", sigmoid_grad}, {"tanh_grad", tanh_grad}, {"relu_grad", relu_grad},
+      {"silu_grad", silu_grad}, {"gelu_grad", gelu_grad}, {"gelu_tanh_grad", gelu_tanh_grad},
+      {"softplus_grad", softplus_grad}};
+  for (auto [name, f] : bwd) {
+    const std::string pre = std::string("simdense::") + name + ": ";
+    r.push_back({name, "x null, n > 0", Want::invalid_argument, pre + "x is null but n = 5",
+                 [f = f] { auto a = mem(), b = mem(); f(nullptr, a.data(), b.data(), 5); }});
+    r.push_back({name, "dy null, n > 0", Want::invalid_argument, pre + "dy is null but n = 5",
+                 [f = f] { auto a = mem(), b = mem(); f(a.data(), nullptr, b.data(), 5); }});
+    r.push_back({name, "dx null, n > 0", Want::invalid_argument, pre + "dx is null but n = 5",
+                 [f = f] { auto a = mem(), b = mem(); f(a.data(), b.data(), nullptr, 5); }});
+    r.push_back({name, "dx partially overlaps x", Want::invalid_argument, pre + "dx partially overlaps x",
+                 [f = f] { auto a = mem(), b = mem(); f(a.data(), b.data(), a.data() + 1, 5); }});
+    r.push_back({name, "dx partially overlaps dy", Want::invalid_argument, pre + "dx partially overlaps dy",
+                 [f = f] { auto a = mem(), b = mem(); f(a.data(), b.data(), b.data() + 1, 5); }});
+    r.push_back({name, "dx == x or dx == dy (in place), n = 0 with nulls", Want::accepted, "",
+                 [f = f] { auto a = mem(), b = mem(); f(a.data(), b.data(), a.data(), 5); f(a.data(), b.data(), b.data(), 5); f(nullptr, nullptr, nullptr, 0); }});
+  }
+  r.push_back({"leaky_relu", "alpha not finite", Want::invalid_argument, "simdense::leaky_relu: alpha must be finite",
+               [] { auto a = mem(), b = mem(); leaky_relu(a.data(), b.data(), 5, INFINITY); }});
+  r.push_back({"elu", "alpha not finite", Want::invalid_argument, "simdense::elu: alpha must be finite",
+               [] { auto a = mem(), b = mem(); elu(a.data(), b.data(), 5, NAN); }});
+  r.push_back({"elu_grad", "alpha not finite", Want::invalid_argument, "simdense::elu_grad: alpha must be finite",
+               [] { auto a = mem(), b = mem(), c = mem(); elu_grad(a.data(), b.data(), c.data(), 5, -INFINITY); }});
+  r.push_back({"leaky_relu_grad", "dx partially overlaps dy", Want::invalid_argument, "simdense::leaky_relu_grad: dx partially overlaps dy",
+               [] { auto a = mem(), b = mem(); leaky_relu_grad(a.data(), b.data(), b.data() + 2, 5); }});
+  // The activation as a value.
+  const std::string ac = "simdense::activation: ";
+  r.push_back({"activation", "f not an Activation", Want::invalid_argument, ac + "f = 10 is not an Activation",
+               [] { auto a = mem(), b = mem(); activation(static_cast<Activation>(10), a.data(), b.data(), 5); }});
+  r.push_back({"activation", "x null, n > 0", Want::invalid_argument, ac + "x is null but n = 5",
+               [] { auto b = mem(); activation(Activation::gelu, nullptr, b.data(), 5); }});
+  r.push_back({"activation", "y partially overlaps x", Want::invalid_argument, ac + "y partially overlaps x",
+               [] { auto a = mem(); activation(Activation::relu, a.data(), a.data() + 1, 5); }});
+  r.push_back({"activation", "alpha not finite (leaky_relu, elu)", Want::invalid_argument, ac + "alpha must be finite",
+               [] { auto a = mem(), b = mem(); activation(Activation::elu, a.data(), b.data(), 5, INFINITY); }});
+  r.push_back({"activation", "alpha not finite for an activation without alpha (ignored)", Want::accepted, "",
+               [] { auto a = mem(), b = mem(); activation(Activation::tanh, a.data(), b.data(), 5, NAN); }});
+  const std::string ag = "simdense::activation_grad: ";
+  r.push_back({"activation_grad", "f not an Activation", Want::invalid_argument, ag + "f = -1 is not an Activation",
+               [] { auto a = mem(), b = mem(), c = mem(); activation_grad(static_cast<Activation>(-1), a.data(), b.data(), c.data(), 5); }});
+  r.push_back({"activation_grad", "dx partially overlaps x", Want::invalid_argument, ag + "dx partially overlaps x",
+               [] { auto a = mem(), b = mem(); activation_grad(Activation::silu, a.data(), b.data(), a.data() + 1, 5); }});
+  const std::string ao = "simdense::activation_grad_from_output: ";
+  r.push_back({"activation_grad_from_output", "f without an output-based backward (e.g. gelu)", Want::invalid_argument,
+               ao + "f = gelu has no backward pass from the output",
+               [] { auto a = mem(), b = mem(), c = mem(); activation_grad_from_output(Activation::gelu, a.data(), b.data(), c.data(), 5); }});
+  r.push_back({"activation_grad_from_output", "elu with alpha <= 0", Want::invalid_argument,
+               ao + "alpha must be finite and > 0 for the output-based elu backward",
+               [] { auto a = mem(), b = mem(), c = mem(); activation_grad_from_output(Activation::elu, a.data(), b.data(), c.data(), 5, -1.0f); }});
+  r.push_back({"activation_grad_from_output", "y null, n > 0", Want::invalid_argument, ao + "y is null but n = 5",
+               [] { auto b = mem(), c = mem(); activation_grad_from_output(Activation::tanh, nullptr, b.data(), c.data(), 5); }});
+  r.push_back({"activation_grad_from_output", "dx partially overlaps y", Want::invalid_argument, ao + "dx partially overlaps y",
+               [] { auto a = mem(), b = mem(); activation_grad_from_output(Activation::sigmoid, a.data(), b.data(), a.data() + 1, 5); }});
+  r.push_back({"sigmoid_grad_from_output", "dx == y, dx == dy (in place)", Want::accepted, "",
+               [] { auto a = mem(), b = mem(); sigmoid_grad_from_output(a.data(), b.data(), a.data(), 5); sigmoid_grad_from_output(a.data(), b.data(), b.data(), 5); }});
+}
+
 void matvec_rows(std::vector<Row>& r) {
   const std::string mv = "simdense::matvec: ";
   r.push_back({"matvec", "ld < n", Want::invalid_argument, mv + "ld = 3 is shorter than a row (n = 4)",
@@ -294,6 +363,8 @@ const std::vector<Row>& rows() {
                      [](const float* x, float* y, std::size_t n) { simdense::log1p(x, y, n); });
     // ---- softmax.hpp
     softmax_rows(r);
+    // ---- activations.hpp
+    activation_rows(r);
     // ---- matvec.hpp
     matvec_rows(r);
     return r;
@@ -323,6 +394,17 @@ const std::vector<BoundsCall>& bounds_calls() {
     // targets (in[1]) hold special values: clamp them to probabilities in place first.
     auto probs = [](float* t, std::size_t n) { for (std::size_t i = 0; i < n; ++i) t[i] = std::isnan(t[i]) ? 0.5f : std::fmin(std::fabs(t[i]), 1.0f); };
     r.push_back({"cross_entropy_soft_grad", 2, 1, [probs](auto& in, auto& out, std::size_t n) { probs(in[1], n); cross_entropy_soft_grad(in[0], n, in[1], n, out[0]); }});
+    for (Activation f : {Activation::identity, Activation::sigmoid, Activation::tanh, Activation::relu,
+                         Activation::leaky_relu, Activation::elu, Activation::silu, Activation::gelu,
+                         Activation::gelu_tanh, Activation::softplus}) {
+      r.push_back({std::string("activation ") + activation_name(f), 1, 1,
+                   [f](auto& in, auto& out, std::size_t n) { activation(f, in[0], out[0], n); }});
+      r.push_back({std::string("activation_grad ") + activation_name(f), 2, 1,
+                   [f](auto& in, auto& out, std::size_t n) { activation_grad(f, in[0], in[1], out[0], n); }});
+      if (has_grad_from_output(f))
+        r.push_back({std::string("activation_grad_from_output ") + activation_name(f), 2, 1,
+                     [f](auto& in, auto& out, std::size_t n) { activation_grad_from_output(f, in[0], in[1], out[0], n); }});
+    }
     r.push_back({"dot", 2, 0, [](auto& in, auto&, std::size_t n) { dot(in[0], in[1], n); }});
     r.push_back({"axpy", 1, 1, [](auto& in, auto& out, std::size_t n) { axpy(0.5f, in[0], out[0], n); }});
     // Matrices k x k (largest k with k*k <= n, ld = k) and vectors of k floats, placed once at

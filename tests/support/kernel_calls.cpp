@@ -205,6 +205,39 @@ void softmax_calls(std::vector<KernelCall>& v) {
                }});
 }
 
+void activation_calls(std::vector<KernelCall>& v) {
+  using simdense::Activation;
+  for (Activation f : {Activation::identity, Activation::sigmoid, Activation::tanh, Activation::relu,
+                       Activation::leaky_relu, Activation::elu, Activation::silu, Activation::gelu,
+                       Activation::gelu_tanh, Activation::softplus}) {
+    const std::string name = simdense::activation_name(f);
+    v.push_back({name, [f](std::uint64_t seed) {
+                   Prepared p;
+                   p.in.push_back(mixed(1037, seed, 30.0));
+                   p.out.push_back(zeros(1037));
+                   p.fn = [f](Prepared& q) { simdense::activation(f, q.i(0), q.o(0), 1037); };
+                   return p;
+                 }});
+    v.push_back({name + "_grad", [f](std::uint64_t seed) {
+                   Prepared p;
+                   p.in.push_back(mixed(1037, seed, 30.0));
+                   p.in.push_back(typical(1037, seed + 1));
+                   p.out.push_back(zeros(1037));
+                   p.fn = [f](Prepared& q) { simdense::activation_grad(f, q.i(0), q.i(1), q.o(0), 1037); };
+                   return p;
+                 }});
+    if (simdense::has_grad_from_output(f))
+      v.push_back({name + "_grad_from_output", [f](std::uint64_t seed) {
+                     Prepared p;
+                     p.in.push_back(probs(1037, seed));  // an output of f in [0, 1)
+                     p.in.push_back(typical(1037, seed + 1));
+                     p.out.push_back(zeros(1037));
+                     p.fn = [f](Prepared& q) { simdense::activation_grad_from_output(f, q.i(0), q.i(1), q.o(0), 1037); };
+                     return p;
+                   }});
+  }
+}
+
 void matvec_calls(std::vector<KernelCall>& v) {
   constexpr std::size_t M = 67, N = 131, LD = 133, S = (M - 1) * LD + N;
   v.push_back({"matvec 67x131 + b", [](std::uint64_t seed) {
@@ -279,6 +312,8 @@ const std::vector<KernelCall>& kernel_calls() {
     v.push_back(unary("log1p", simdense::log1p));
     // ---- softmax
     softmax_calls(v);
+    // ---- activations
+    activation_calls(v);
     // ---- matvec
     matvec_calls(v);
     return v;
