@@ -3,7 +3,10 @@
 // names the function and the argument; the documented edge inputs (n = 0 with null pointers,
 // exact in-place aliasing) are accepted. Runs on every ISA: the checks sit before the dispatch.
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -491,6 +494,27 @@ TEST_SUITE("contract") {
         }
       }
     });
+  }
+
+  TEST_CASE("SIMDENSE_PRINT_CONTRACT=1 prints the README's contract table") {
+    // The README table is generated from rows(), so the two cannot drift apart:
+    //   SIMDENSE_PRINT_CONTRACT=1 build/release/tests/simdense_tests --test-suite=contract
+    if (std::getenv("SIMDENSE_PRINT_CONTRACT") == nullptr) return;
+    std::vector<std::string> order;
+    std::map<std::string, std::pair<std::string, std::string>> cells;  // refused, accepted
+    for (const Row& row : rows()) {
+      if (!cells.count(row.function)) order.push_back(row.function);
+      auto& c = cells[row.function];
+      if (row.want == Want::accepted) {
+        c.second += (c.second.empty() ? "" : "; ") + row.input;
+      } else {
+        const std::string type = row.want == Want::out_of_range ? "out_of_range" : "invalid_argument";
+        c.first += (c.first.empty() ? "" : "<br>") + row.input + " → `" + type + "`";
+      }
+    }
+    std::printf("| function | bad input → exception | accepted edge inputs |\n|---|---|---|\n");
+    for (const auto& f : order)
+      std::printf("| `%s` | %s | %s |\n", f.c_str(), cells[f].first.c_str(), cells[f].second.c_str());
   }
 
   TEST_CASE("every row names a function of the public API once per input") {
