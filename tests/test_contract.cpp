@@ -261,6 +261,62 @@ void activation_rows(std::vector<Row>& r) {
                [] { auto a = mem(), b = mem(); sigmoid_grad_from_output(a.data(), b.data(), a.data(), 5); sigmoid_grad_from_output(a.data(), b.data(), b.data(), 5); }});
 }
 
+void dense_rows(std::vector<Row>& r) {
+  const std::string ds = "simdense::dense_binary_step: ";
+  // m = 2 outputs, n = 4 inputs; W 2 x 4.
+  r.push_back({"dense_binary_step", "t NaN", Want::invalid_argument, ds + "t is NaN",
+               [] { auto W = mem(), b = mem(), u = mem(), x = mem(); dense_binary_step(W.data(), b.data(), u.data(), 2, 4, Activation::tanh, x.data(), NAN, 0.1f); }});
+  r.push_back({"dense_binary_step", "t outside [0, 1]", Want::out_of_range, ds + "t = ",
+               [] { auto W = mem(), b = mem(), u = mem(), x = mem(); dense_binary_step(W.data(), b.data(), u.data(), 2, 4, Activation::tanh, x.data(), 1.5f, 0.1f); }});
+  r.push_back({"dense_binary_step", "lr not finite", Want::invalid_argument, ds + "lr = ",
+               [] { auto W = mem(), b = mem(), u = mem(), x = mem(); dense_binary_step(W.data(), b.data(), u.data(), 2, 4, Activation::tanh, x.data(), 1.0f, INFINITY); }});
+  r.push_back({"dense_binary_step", "f not an Activation", Want::invalid_argument, ds + "f = 11 is not an Activation",
+               [] { auto W = mem(), b = mem(), u = mem(), x = mem(); dense_binary_step(W.data(), b.data(), u.data(), 2, 4, static_cast<Activation>(11), x.data(), 1.0f, 0.1f); }});
+  r.push_back({"dense_binary_step", "W null, m, n > 0", Want::invalid_argument, ds + "W is null",
+               [] { auto b = mem(), u = mem(), x = mem(); dense_binary_step(nullptr, b.data(), u.data(), 2, 4, Activation::tanh, x.data(), 1.0f, 0.1f); }});
+  r.push_back({"dense_binary_step", "x null, n > 0", Want::invalid_argument, ds + "x is null but n = 4",
+               [] { auto W = mem(), b = mem(), u = mem(); dense_binary_step(W.data(), b.data(), u.data(), 2, 4, Activation::tanh, nullptr, 1.0f, 0.1f); }});
+  r.push_back({"dense_binary_step", "ldw < n", Want::invalid_argument, ds + "ldw = 3 is shorter than a row (n = 4)",
+               [] { auto W = mem(), b = mem(), u = mem(), x = mem(); dense_binary_step(W.data(), 3, b.data(), u.data(), 2, 4, Activation::tanh, 0.0f, x.data(), 1.0f, 0.1f, nullptr); }});
+  r.push_back({"dense_binary_step", "b overlaps W", Want::invalid_argument, ds + "W overlaps b",
+               [] { auto W = mem(), u = mem(), x = mem(); dense_binary_step(W.data(), W.data() + 4, u.data(), 2, 4, Activation::tanh, x.data(), 1.0f, 0.1f); }});
+  r.push_back({"dense_binary_step", "dx overlaps x", Want::invalid_argument, ds + "dx overlaps x",
+               [] { auto W = mem(), b = mem(), u = mem(), x = mem(); dense_binary_step(W.data(), b.data(), u.data(), 2, 4, Activation::tanh, x.data(), 1.0f, 0.1f, x.data()); }});
+  r.push_back({"dense_binary_step", "m = 0 or n = 0 (bias-only) with null W", Want::accepted, "",
+               [] { auto b = mem(), u = mem(), x = mem(); dense_binary_step(nullptr, nullptr, nullptr, 0, 4, Activation::tanh, x.data(), 1.0f, 0.1f); dense_binary_step(nullptr, b.data(), u.data(), 2, 0, Activation::tanh, nullptr, 0.0f, 0.1f); }});
+  const std::string dt = "simdense::dense_binary_train: ";
+  r.push_back({"dense_binary_train", "a label t[k] NaN", Want::invalid_argument, dt + "t[1] is NaN",
+               [] { auto W = mem(), b = mem(), u = mem(), X = mem(); float t[2] = {1.0f, NAN}; dense_binary_train(W.data(), b.data(), u.data(), 2, 4, Activation::gelu, X.data(), t, 2, 0.1f); }});
+  r.push_back({"dense_binary_train", "a label t[k] outside [0, 1]", Want::out_of_range, dt + "t[0] = ",
+               [] { auto W = mem(), b = mem(), u = mem(), X = mem(); float t[2] = {-1.0f, 0.0f}; dense_binary_train(W.data(), b.data(), u.data(), 2, 4, Activation::gelu, X.data(), t, 2, 0.1f); }});
+  r.push_back({"dense_binary_train", "X null, count > 0", Want::invalid_argument, dt + "X is null",
+               [] { auto W = mem(), b = mem(), u = mem(); float t[2] = {1.0f, 0.0f}; dense_binary_train(W.data(), b.data(), u.data(), 2, 4, Activation::gelu, nullptr, t, 2, 0.1f); }});
+  r.push_back({"dense_binary_train", "u overlaps X", Want::invalid_argument, dt + "u overlaps X",
+               [] { auto W = mem(), b = mem(), X = mem(); float t[2] = {1.0f, 0.0f}; dense_binary_train(W.data(), b.data(), X.data() + 1, 2, 4, Activation::gelu, X.data(), t, 2, 0.1f); }});
+  r.push_back({"dense_binary_train", "count = 0 with null X and t (mean 0)", Want::accepted, "",
+               [] { auto W = mem(), b = mem(), u = mem(); if (dense_binary_train(W.data(), b.data(), u.data(), 2, 4, Activation::gelu, nullptr, nullptr, 0, 0.1f) != 0.0f) throw std::logic_error("mean of nothing is not 0"); }});
+  r.push_back({"DenseLayer (view)", "W null, in, out > 0", Want::invalid_argument, "simdense::DenseLayer: W is null",
+               [] { auto b = mem(); DenseLayer L(nullptr, 4, b.data(), 4, 2, Activation::relu); }});
+  r.push_back({"DenseLayer (view)", "b overlaps W", Want::invalid_argument, "simdense::DenseLayer: W overlaps b",
+               [] { auto W = mem(); DenseLayer L(W.data(), 4, W.data() + 2, 4, 2, Activation::relu); }});
+  r.push_back({"DenseLayer", "alpha not finite", Want::invalid_argument, "simdense::DenseLayer: alpha = ",
+               [] { DenseLayer L(4, 2, Activation::elu, NAN); }});
+  r.push_back({"DenseLayer::forward", "x null, input_size > 0", Want::invalid_argument, "simdense::DenseLayer::forward: x is null but input_size = 4",
+               [] { auto z = mem(); DenseLayer L(4, 2, Activation::relu); L.forward(nullptr, z.data(), nullptr); }});
+  r.push_back({"DenseLayer::sgd_forward", "x_next null", Want::invalid_argument, "simdense::DenseLayer::sgd_forward: x_next is null",
+               [] { auto x = mem(), z = mem(), dh = mem(), zn = mem(); DenseLayer L(4, 2, Activation::relu); L.sgd_forward(x.data(), z.data(), dh.data(), 0.1f, nullptr, nullptr, zn.data(), nullptr); }});
+  r.push_back({"DenseLayer::jacobian_z", "d partially overlaps z", Want::invalid_argument, "simdense::DenseLayer::jacobian_z: d partially overlaps z",
+               [] { auto z = mem(); DenseLayer L(4, 2, Activation::tanh); L.jacobian_z(z.data(), z.data() + 1); }});
+  r.push_back({"Network", "a layer size 0", Want::invalid_argument, "simdense::Network: sizes[1] is 0",
+               [] { Network net({4, 0, 3}, Activation::relu, 1); }});
+  r.push_back({"Network::train_step", "label >= output_size()", Want::out_of_range, "simdense::Network::train_step: label = 3 but output_size() = 3",
+               [] { auto x = mem(); Network net({4, 5, 3}, Activation::relu, 1); net.train_step(x.data(), 3, 0.1f); }});
+  r.push_back({"Network::train_step", "lr not finite", Want::invalid_argument, "simdense::Network::train_step: lr is not finite",
+               [] { auto x = mem(); Network net({4, 5, 3}, Activation::relu, 1); net.train_step(x.data(), 1, NAN); }});
+  r.push_back({"Network::layer", "i >= num_layers()", Want::out_of_range, "simdense::Network::layer: i = 2",
+               [] { Network net({4, 5, 3}, Activation::relu, 1); net.layer(2); }});
+}
+
 void matvec_rows(std::vector<Row>& r) {
   const std::string mv = "simdense::matvec: ";
   r.push_back({"matvec", "ld < n", Want::invalid_argument, mv + "ld = 3 is shorter than a row (n = 4)",
@@ -370,6 +426,8 @@ const std::vector<Row>& rows() {
     activation_rows(r);
     // ---- matvec.hpp
     matvec_rows(r);
+    // ---- dense.hpp
+    dense_rows(r);
     return r;
   }();
   return v;

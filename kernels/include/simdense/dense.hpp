@@ -31,10 +31,7 @@
 
 namespace simdense {
 
-// The activation parameter used when none is given: the leaky-relu slope, the elu alpha, or 0.
-constexpr float default_alpha(Activation f) {
-  return f == Activation::leaky_relu ? kLeakyReluAlpha : f == Activation::elu ? kEluAlpha : 0.0f;
-}
+// default_alpha(f), the activation parameter used when none is given, is in activations.hpp.
 
 // ---- the lecture network ----------------------------------------------------------------------
 //
