@@ -302,6 +302,55 @@ void matvec_calls(std::vector<KernelCall>& v) {
                }});
 }
 
+void dense_calls(std::vector<KernelCall>& v) {
+  constexpr std::size_t M = 37, N = 53, LD = 55, S = (M - 1) * LD + N;
+  // Parameters are outputs here (updated in place): W, b, u, then dx; the loss is returned.
+  v.push_back({"dense_binary_step 37x53 tanh", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(N, seed, 1.0));
+                 p.out.push_back(typical(S, seed + 1, 0.2));
+                 p.out.push_back(typical(M, seed + 2, 0.1));
+                 p.out.push_back(typical(M, seed + 3, 0.3));
+                 p.out.push_back(zeros(N));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) {
+                   q.ret[0] = simdense::dense_binary_step(q.o(0), LD, q.o(1), q.o(2), M, N, simdense::Activation::tanh,
+                                                          0.0f, q.i(0), 1.0f, 0.05f, q.o(3));
+                 };
+                 return p;
+               }});
+  v.push_back({"dense_binary_train 37x53 gelu x3", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(3 * N, seed, 1.0));
+                 p.out.push_back(typical(S, seed + 1, 0.2));
+                 p.out.push_back(typical(M, seed + 2, 0.1));
+                 p.out.push_back(typical(M, seed + 3, 0.3));
+                 p.ret.resize(1);
+                 p.fn = [](Prepared& q) {
+                   const float t[3] = {1.0f, 0.0f, 0.5f};
+                   q.ret[0] = simdense::dense_binary_train(q.o(0), LD, q.o(1), q.o(2), M, N, simdense::Activation::gelu,
+                                                           0.0f, q.i(0), N, t, 3, 0.05f);
+                 };
+                 return p;
+               }});
+  v.push_back({"DenseLayer forward + backward_sgd 37x53 silu", [](std::uint64_t seed) {
+                 Prepared p;
+                 p.in.push_back(typical(N, seed, 1.0));
+                 p.in.push_back(typical(M, seed + 1, 0.5));  // dh
+                 p.out.push_back(typical(S, seed + 2, 0.2));  // W
+                 p.out.push_back(typical(M, seed + 3, 0.1));  // b
+                 p.out.push_back(zeros(M));                   // z
+                 p.out.push_back(zeros(M, 4));                // h
+                 p.out.push_back(zeros(N));                   // dx
+                 p.fn = [](Prepared& q) {
+                   simdense::DenseLayer L(q.o(0), LD, q.o(1), N, M, simdense::Activation::silu);
+                   L.forward(q.i(0), q.o(2), q.o(3));
+                   L.backward_sgd(q.i(0), q.o(2), q.i(1), 0.05f, q.o(4));
+                 };
+                 return p;
+               }, true});
+}
+
 }  // namespace
 
 const std::vector<KernelCall>& kernel_calls() {
@@ -316,6 +365,8 @@ const std::vector<KernelCall>& kernel_calls() {
     activation_calls(v);
     // ---- matvec
     matvec_calls(v);
+    // ---- dense
+    dense_calls(v);
     return v;
   }();
   return calls;

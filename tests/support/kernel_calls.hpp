@@ -31,6 +31,9 @@ struct KernelCall {
   std::string name;  // e.g. "exp", "matvec 67x131"
   // Builds the inputs from seed (inputs only depend on the seed) and the call.
   std::function<Prepared(std::uint64_t seed)> prepare;
+  // More than one public call (e.g. forward then backward_sgd): under a racing set_isa its
+  // parts may run on different ISAs, so it matches no single ISA's result.
+  bool composite = false;
 };
 
 const std::vector<KernelCall>& kernel_calls();
