@@ -31,7 +31,7 @@
 
 namespace simdense {
 
-// default_alpha(f), the activation parameter used when none is given, is in activations.hpp.
+// default_alpha(f) (activations.hpp) gives the activation parameter used when none is given.
 
 // ---- the lecture network ----------------------------------------------------------------------
 //
