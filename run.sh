@@ -6,7 +6,8 @@
 #                                    JSON in results/<cpu>-<date>.json, then a summary table
 #   ./run.sh compare A.json B.json ... [--labels a,b] [--filter RE] [--format png|svg] [--out DIR]
 #                                    runs side by side: markdown table + gnuplot charts
-#   ./run.sh test [--exhaustive]     tests (Release), then again under ASan+UBSan
+#   ./run.sh test [--exhaustive]     tests (Release), again under ASan+UBSan, the thread suites
+#                                    under TSan, and a short run of every libFuzzer target (clang)
 #   ./run.sh train [options]         train an MLP on Fashion-MNIST (--help for options)
 #   ./run.sh build                   Release build only (build/release)
 #   ./run.sh deps                    install the packages only
@@ -21,6 +22,9 @@ BASE_PKGS=(cmake g++ ninja-build pkgconf libxsimd-dev libbenchmark-dev doctest-d
 # The summary/compare tools (python3, stdlib only), their charts (gnuplot) and Google
 # Benchmark's compare.py for A/B statistics (libbenchmark-tools).
 TOOL_PKGS=(python3 gnuplot-nox libbenchmark-tools)
+
+# The differential fuzz targets need clang and its runtimes (libFuzzer, ASan, UBSan).
+FUZZ_PKGS=(clang libclang-rt-14-dev)
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
@@ -51,6 +55,18 @@ install_pkgs() {
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq || true
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Seconds each libFuzzer target runs in `./run.sh test`: about a minute in total across targets
+# (SIMDENSE_FUZZ_TOTAL seconds, default 60, at least 5 per target).
+fuzz_seconds_per_target() {
+  local count total
+  count=$(ls "$ROOT"/tests/fuzz/fuzz_*.cpp 2>/dev/null | wc -l)
+  total=${SIMDENSE_FUZZ_TOTAL:-60}
+  [ "$count" -gt 0 ] || count=1
+  local per=$(( total / count ))
+  [ "$per" -ge 5 ] || per=5
+  echo "$per"
 }
 
 generator() { command -v ninja >/dev/null 2>&1 && echo "-GNinja" || true; }
@@ -88,6 +104,24 @@ case "$cmd" in
     (cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest -j"$JOBS" --output-on-failure -LE "exhaustive|install")
+    echo "== ThreadSanitizer build: the thread suites (many threads, set_isa and first-use races)"
+    configure_build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIMDENSE_TSAN=ON \
+      -DSIMDENSE_BUILD_BENCH=OFF
+    (cd build/tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+      ctest -j"$JOBS" --output-on-failure -L threads)
+    echo "== libFuzzer differential targets (clang, ASan+UBSan): each SIMD ISA vs the scalar reference"
+    install_pkgs "${FUZZ_PKGS[@]}"
+    configure_build build/fuzz -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DSIMDENSE_FUZZ=ON -DSIMDENSE_BUILD_TESTS=OFF -DSIMDENSE_BUILD_BENCH=OFF \
+      -DSIMDENSE_FUZZ_SECONDS="$(fuzz_seconds_per_target)"
+    rm -f build/fuzz/fuzz-work/*/summary.txt
+    fuzz_rc=0
+    (cd build/fuzz && ctest -j"$JOBS" --output-on-failure -L fuzz) || fuzz_rc=$?
+    cat build/fuzz/fuzz-work/*/summary.txt 2>/dev/null || true
+    if [ "$fuzz_rc" -ne 0 ]; then
+      echo "run.sh: a fuzz target found a problem (log above; reproducer in build/fuzz/fuzz-work/<target>/artifacts)" >&2
+      exit "$fuzz_rc"
+    fi
     ;;
   bench)
     install_pkgs "${BASE_PKGS[@]}" "${TOOL_PKGS[@]}"
@@ -143,11 +177,11 @@ case "$cmd" in
     exec python3 bench/tools/compare.py "$@"
     ;;
   help|-h|--help)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     ;;
   *)
     echo "run.sh: unknown command '$cmd'" >&2
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

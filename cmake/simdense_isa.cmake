@@ -7,7 +7,10 @@ set(SIMDENSE_ISA_FLAGS_avx512 -mavx512f -mavx512bw -mavx512dq -mavx512cd -mavx2 
 set(SIMDENSE_ISAS scalar sse2 avx2 avx512)
 # GCC 12's own avx512fintrin.h trips -Wmaybe-uninitialized (the `__Y` of its undefined-vector
 # helpers); silence it in the AVX-512 TU only.
-set(SIMDENSE_ISA_WARN_avx512 -Wno-maybe-uninitialized -Wno-uninitialized)
+# (clang has no -Wmaybe-uninitialized and warns about the unknown option.)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set(SIMDENSE_ISA_WARN_avx512 -Wno-maybe-uninitialized -Wno-uninitialized)
+endif()
 
 function(simdense_set_isa_flags target isa_dir)
   foreach(isa sse2 avx2 avx512)

@@ -14,15 +14,21 @@ std::vector<Isa> test_isas() {
   return supported_isas();
 }
 
-GuardedBuffer::GuardedBuffer(std::size_t n) : n_(n) {
+GuardedBuffer::GuardedBuffer(std::size_t n, Guard where) : n_(n) {
   const std::size_t page = std::size_t(sysconf(_SC_PAGESIZE));
   const std::size_t data_pages = (n * sizeof(float) + page - 1) / page;
   bytes_ = (data_pages + 1) * page;
   base_ = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base_ == MAP_FAILED) throw std::bad_alloc();
-  char* guard = static_cast<char*>(base_) + data_pages * page;
-  if (mprotect(guard, page, PROT_NONE) != 0) throw std::bad_alloc();
-  data_ = reinterpret_cast<float*>(guard) - n;
+  char* const first = static_cast<char*>(base_);
+  if (where == Guard::back) {
+    char* guard = first + data_pages * page;
+    if (mprotect(guard, page, PROT_NONE) != 0) throw std::bad_alloc();
+    data_ = reinterpret_cast<float*>(guard) - n;
+  } else {
+    if (mprotect(first, page, PROT_NONE) != 0) throw std::bad_alloc();
+    data_ = reinterpret_cast<float*>(first + page);
+  }
 }
 
 GuardedBuffer::~GuardedBuffer() { munmap(base_, bytes_); }

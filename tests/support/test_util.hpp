@@ -73,12 +73,15 @@ inline std::int64_t ulp_error(float got, long double want) {
   return ulp_distance(got, static_cast<float>(want));
 }
 
-// A float buffer whose last element ends exactly at an inaccessible page, so a kernel that
-// reads or writes past its tail crashes (and ASan reports). `lead` extra floats before the
-// data let a test misalign the start: data() is page_end - 4*(n) bytes.
+// A float buffer placed against an inaccessible (PROT_NONE) page, so a kernel that reads or
+// writes past its tail crashes in any build (ASan or not). Guard::back (default): the last element
+// ends exactly at the guard page (data() is page_end - 4*n bytes, so its alignment follows n).
+// Guard::front: the first element starts right after a guard page (page-aligned), which catches
+// reads before the start (a misaligned head peeled backwards, a negative index).
+enum class Guard { back, front };
 class GuardedBuffer {
  public:
-  explicit GuardedBuffer(std::size_t n);
+  explicit GuardedBuffer(std::size_t n, Guard where = Guard::back);
   ~GuardedBuffer();
   GuardedBuffer(const GuardedBuffer&) = delete;
   GuardedBuffer& operator=(const GuardedBuffer&) = delete;
