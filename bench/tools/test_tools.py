@@ -110,7 +110,7 @@ class Summary(unittest.TestCase):
         isas = [r[3] for r in rows if r[:2] == ["sigmoid", "64Ki"] and len(r) == 9]
         self.assertEqual(isas, ["scalar", "sse2", "avx2"])
         # fastest-ISA table: avx2 wins sigmoid/64Ki at 10x; its row has 7 cells
-        best = [r for r in rows if len(r) == 7 and r[:2] == ["sigmoid", "64Ki"]]
+        best = [r for r in rows if len(r) == 7 and r[:3] == ["sigmoid", "64Ki", "L2"]]
         self.assertEqual(best, [["sigmoid", "64Ki", "L2", "avx2", "1 G/s", "10.00x", "20%"]])
         # memory table: 16Mi floats read = 64 MiB -> DRAM with a 32 MiB L3
         mem = find_row(rows, "16Mi")
@@ -172,7 +172,7 @@ class Peers(unittest.TestCase):
         r = find_row(rows, "sigmoid", "64Ki", "L2", "eigen")
         self.assertEqual(r[4], "2.5 G/s")
         # the fastest-ISA table (7 columns) stays ours although eigen is faster
-        best = [r for r in rows if len(r) == 7 and r[:2] == ["sigmoid", "64Ki"]]
+        best = [r for r in rows if len(r) == 7 and r[:3] == ["sigmoid", "64Ki", "L2"]]
         self.assertEqual([r[3] for r in best], ["avx2"])
         self.assertIn("simdense (fastest ISA) vs peer libraries", text)
         pr = find_row(rows, "sigmoid", "64Ki", "avx2")
