@@ -23,8 +23,9 @@ void eval(Activation f, const float* xp, float* yp, std::size_t n) {
     case Activation::sigmoid: y = x.logistic(); break;
     case Activation::tanh: y = x.tanh(); break;
     case Activation::relu: y = x.max(0.0f); break;
-    // exp(x) - 1, as Eigen users write it: Eigen 3.4's expm1 is not vectorized (0.2 G/s here).
-    case Activation::elu: y = (x > 0.0f).select(x, x.exp() - 1.0f); break;
+    // Written without select() and expm1(), neither of which Eigen 3.4 vectorizes (0.14-0.4
+    // G/s here): max(x, 0) + (exp(min(x, 0)) - 1), exact for x >= 0, the exp(x) - 1 form below.
+    case Activation::elu: y = x.max(0.0f) + (x.min(0.0f).exp() - 1.0f); break;
     case Activation::silu: y = x * x.logistic(); break;
     case Activation::gelu: y = 0.5f * x * (1.0f + (x * float(M_SQRT1_2)).erf()); break;
     case Activation::gelu_tanh:
