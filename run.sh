@@ -22,6 +22,8 @@ BASE_PKGS=(cmake g++ ninja-build pkgconf libxsimd-dev libbenchmark-dev doctest-d
 # The summary/compare tools (python3, stdlib only), their charts (gnuplot) and Google
 # Benchmark's compare.py for A/B statistics (libbenchmark-tools).
 TOOL_PKGS=(python3 gnuplot-nox libbenchmark-tools)
+# Peer libraries measured in the same benchmark run (bench/peers/; built only when found).
+PEER_PKGS=(libeigen3-dev libopenblas-dev libdnnl-dev)
 
 # The differential fuzz targets need clang and its runtimes (libFuzzer, ASan, UBSan).
 FUZZ_PKGS=(clang libclang-rt-14-dev)
@@ -126,7 +128,7 @@ case "$cmd" in
     fi
     ;;
   bench)
-    install_pkgs "${BASE_PKGS[@]}" "${TOOL_PKGS[@]}"
+    install_pkgs "${BASE_PKGS[@]}" "${TOOL_PKGS[@]}" "${PEER_PKGS[@]}"
     configure_build build/release -DCMAKE_BUILD_TYPE=Release
     # JSON goes to results/<cpu>-<date>.json unless --benchmark_out is given; a non-JSON
     # --benchmark_out_format or --benchmark_list_tests skips the summary.

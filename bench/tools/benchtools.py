@@ -4,7 +4,8 @@ Shared by summary.py (one run: the table `./run.sh bench` ends with) and compare
 side by side). Standard library only.
 
 Benchmark names read `kernel/isa/size` (e.g. `sigmoid/avx2/64Ki`, `matvec/avx512/4096x4096`);
-memory streams read `memory/<kind>/<size>` (kind: read, copy, copy_nt, triad, inplace). Sizes
+peer libraries put their name in the ISA slot (`sigmoid/eigen/64Ki`, `matvec/openblas/256x256`;
+PEERS); memory streams read `memory/<kind>/<size>` (kind: read, copy, copy_nt, triad, inplace). Sizes
 are float counts with an optional Ki/Mi/Gi suffix, or MxN[xK] element counts.
 """
 
@@ -13,6 +14,8 @@ import math
 import re
 
 ISAS = ("scalar", "sse2", "avx2", "avx512")
+# Peer libraries measured in the same run (bench/peers/): their name takes the ISA slot.
+PEERS = ("eigen", "openblas", "onednn", "xnnpack")
 MEMORY_KINDS = ("read", "copy", "copy_nt", "triad", "inplace")
 
 # Bytes of working set per element for each stream kind (arrays touched x 4 bytes).
@@ -53,7 +56,7 @@ def split_name(name):
     parts = name.split("/")
     if parts[0] == "memory" and len(parts) >= 3:
         return "memory/" + parts[1], None, parts[2]
-    if len(parts) >= 3 and parts[1] in ISAS:  # kernel/isa/size[/real_time|/min_time:...]
+    if len(parts) >= 3 and (parts[1] in ISAS or parts[1] in PEERS):  # kernel/isa/size[/...]
         return parts[0], parts[1], parts[2]
     if len(parts) >= 2 and parse_size(parts[-1]) is not None:
         return "/".join(parts[:-1]), None, parts[-1]
@@ -207,7 +210,8 @@ def sort_key(run, e):
     for i, name in enumerate(run.order):
         k = split_name(name)[0]
         first.setdefault(k, i)
-    isa_i = ISAS.index(e.isa) if e.isa in ISAS else -1
+    isa_i = (ISAS.index(e.isa) if e.isa in ISAS else
+             len(ISAS) + PEERS.index(e.isa) if e.isa in PEERS else -1)
     return (e.kernel.startswith("memory/"), first.get(e.kernel, 1 << 30), e.elements or 0, e.size, isa_i)
 
 

@@ -53,7 +53,8 @@ def ordered_names(runs, pattern):
             first.setdefault(e.kernel, len(first))
             entries.setdefault(name, e)
     def key(e):
-        isa_i = bt.ISAS.index(e.isa) if e.isa in bt.ISAS else -1
+        isa_i = (bt.ISAS.index(e.isa) if e.isa in bt.ISAS else
+                 len(bt.ISAS) + bt.PEERS.index(e.isa) if e.isa in bt.PEERS else -1)  # peers last
         return (e.kernel.startswith("memory/"), first[e.kernel], e.elements or 0, e.size, isa_i)
     return [e.name for e in sorted(entries.values(), key=key)]
 
@@ -113,7 +114,8 @@ def chart_data(runs, labels, names, with_scalar, value):
     def skey(s):
         isa = s.split(" ")[-1]
         lab = s[: -len(isa)].strip()
-        return (labels.index(lab) if lab in labels else 0, bt.ISAS.index(isa) if isa in bt.ISAS else 9)
+        order = bt.ISAS + bt.PEERS
+        return (labels.index(lab) if lab in labels else 0, order.index(isa) if isa in order else 99)
     series.sort(key=skey)
     return clusters, series, [[cells.get((c, s)) for s in series] for c in clusters]
 

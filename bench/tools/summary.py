@@ -11,6 +11,11 @@ over the GB/s of the memory stream of the same kind at the nearest working-set s
 in the same run (bound column: copy for elementwise and softmax, triad for *_grad, read for
 matvec, inplace for add_outer and dense). Then the fastest ISA per kernel and size, and the
 memory streams themselves in GB/s.
+
+Peer libraries (names kernel/<peer>/size, bench/peers/) appear in the first table with their
+name in the ISA column (vs scalar = over simdense's scalar reference); they never count as the
+fastest ISA. When a run has peers, a last table sets simdense's fastest ISA against each peer at
+the same kernel and size: the peer's items/s and ours / peer's.
 """
 
 import argparse
@@ -59,7 +64,7 @@ def best_rows(run, pattern=None, isas=None):
     """Per kernel and size, the fastest ISA (items/s) with its speedup and % of bound."""
     best = {}
     for e in run.entries.values():
-        if e.kernel.startswith("memory/") or e.error or not e.rate():
+        if e.kernel.startswith("memory/") or e.error or not e.rate() or e.isa in bt.PEERS:
             continue
         if (pattern and not re.search(pattern, e.name)) or (isas and e.isa not in isas):
             continue
@@ -72,6 +77,37 @@ def best_rows(run, pattern=None, isas=None):
         rows.append([e.kernel, e.size, r["fits"], e.isa or "-", bt.fmt_rate(e.items_per_s),
                      bt.fmt_speedup(r["speedup"]), bt.fmt_pct(r["pct"])])
     return rows
+
+
+def peer_rows(run, pattern=None):
+    """(peer names present, rows): per kernel and size measured by a peer, simdense's fastest
+    ISA and items/s, then per peer 'items/s (ours/peer x)' or '-'."""
+    ours, theirs = {}, {}
+    for e in run.entries.values():
+        if e.kernel.startswith("memory/") or e.error or not e.rate() or e.isa is None:
+            continue
+        if pattern and not re.search(pattern, e.name):
+            continue
+        k = (e.kernel, e.size)
+        if e.isa in bt.PEERS:
+            theirs.setdefault(k, {})[e.isa] = e
+        elif e.isa != "scalar" and (k not in ours or e.rate() > ours[k].rate()):
+            ours[k] = e
+    peers = [p for p in bt.PEERS if any(p in d for d in theirs.values())]
+    rows = []
+    for k in sorted(theirs, key=lambda k: bt.sort_key(run, next(iter(theirs[k].values())))):
+        o = ours.get(k)
+        row = [k[0], k[1], o.isa if o else "-", bt.fmt_rate(o.items_per_s) if o else "-"]
+        for p in peers:
+            e = theirs[k].get(p)
+            if e is None:
+                row.append("-")
+            elif o is None:
+                row.append(bt.fmt_rate(e.items_per_s))
+            else:
+                row.append("%s (%.2fx)" % (bt.fmt_rate(e.items_per_s), o.rate() / e.rate()))
+        rows.append(row)
+    return peers, rows
 
 
 def memory_rows(run):
@@ -104,6 +140,11 @@ def render(run, pattern=None, isas=None):
         out += ["", "Fastest ISA per kernel and size:", ""]
         out.append(bt.markdown_table(["kernel", "size", "fits", "best ISA", "items/s", "vs scalar", "% of bound"],
                                      brows, ["---", "--:", "---", "---", "--:", "--:", "--:"]))
+    peers, prows = peer_rows(run, pattern)
+    if prows:
+        out += ["", "simdense (fastest ISA) vs peer libraries, items/s (ours / peer's):", ""]
+        out.append(bt.markdown_table(["kernel", "size", "our ISA", "ours"] + peers, prows,
+                                     ["---", "--:", "---", "--:"] + ["--:"] * len(peers)))
     mrows = memory_rows(run)
     if mrows:
         out += ["", "Memory streams (GB/s, and the level the working set fits):", ""]

@@ -10,6 +10,7 @@ missing gnuplot a failure instead of a skipped chart test.
 """
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -109,7 +110,7 @@ class Summary(unittest.TestCase):
         isas = [r[3] for r in rows if r[:2] == ["sigmoid", "64Ki"] and len(r) == 9]
         self.assertEqual(isas, ["scalar", "sse2", "avx2"])
         # fastest-ISA table: avx2 wins sigmoid/64Ki at 10x; its row has 7 cells
-        best = [r for r in rows if len(r) == 7 and r[:2] == ["sigmoid", "64Ki"]]
+        best = [r for r in rows if len(r) == 7 and r[:3] == ["sigmoid", "64Ki", "L2"]]
         self.assertEqual(best, [["sigmoid", "64Ki", "L2", "avx2", "1 G/s", "10.00x", "20%"]])
         # memory table: 16Mi floats read = 64 MiB -> DRAM with a 32 MiB L3
         mem = find_row(rows, "16Mi")
@@ -136,6 +137,51 @@ class Summary(unittest.TestCase):
                 self.assertEqual(summary.main([A, "-o", out]), 0)
             with open(out) as f:
                 self.assertIn("| sigmoid | 64Ki | L2 | avx2 |", f.read())
+
+
+class Peers(unittest.TestCase):
+    """run_a plus peer rows (kernel/<peer>/size): listed with the peer in the ISA column, never
+    the fastest ISA, and set against our fastest ISA in the peers table."""
+
+    def setUp(self):
+        with open(A) as f:
+            d = json.load(f)
+        def row(name, items):
+            return {"name": name, "run_name": name, "run_type": "iteration", "repetitions": 1,
+                    "repetition_index": 0, "threads": 1, "iterations": 100, "real_time": 1.0,
+                    "cpu_time": 1.0, "time_unit": "ns", "items_per_second": items,
+                    "bytes_per_second": 8 * items}
+        d["benchmarks"] += [row("sigmoid/eigen/64Ki", 2.5e9), row("sigmoid/onednn/64Ki", 5e8),
+                            row("matvec/openblas/1024x1024", 2e9)]
+        self.tmp = tempfile.mkdtemp()
+        self.path = os.path.join(self.tmp, "peers.json")
+        with open(self.path, "w") as f:
+            json.dump(d, f)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_split_name(self):
+        self.assertEqual(bt.split_name("sigmoid/eigen/64Ki"), ("sigmoid", "eigen", "64Ki"))
+        self.assertEqual(bt.split_name("matvec/openblas/256x256"), ("matvec", "openblas", "256x256"))
+
+    def test_tables(self):
+        text = summary.render(bt.Run.load(self.path))
+        rows = table_rows(text)
+        # first table: the peer row, vs scalar against our scalar reference (1e8/s in run_a)
+        r = find_row(rows, "sigmoid", "64Ki", "L2", "eigen")
+        self.assertEqual(r[4], "2.5 G/s")
+        # the fastest-ISA table (7 columns) stays ours although eigen is faster
+        best = [r for r in rows if len(r) == 7 and r[:3] == ["sigmoid", "64Ki", "L2"]]
+        self.assertEqual([r[3] for r in best], ["avx2"])
+        self.assertIn("simdense (fastest ISA) vs peer libraries", text)
+        pr = find_row(rows, "sigmoid", "64Ki", "avx2")
+        self.assertEqual(pr[3:], ["1 G/s", "2.5 G/s (0.40x)", "-", "500 M/s (2.00x)"])
+        pr = find_row(rows, "matvec", "1024x1024", "avx2")
+        self.assertEqual(pr[3:], ["4 G/s", "-", "2 G/s (2.00x)", "-"])
+
+    def test_no_peer_table_without_peers(self):
+        self.assertNotIn("vs peer libraries", summary.render(bt.Run.load(A)))
 
 
 class Compare(unittest.TestCase):
