@@ -122,8 +122,8 @@ def chart_data(runs, labels, names, with_scalar, value):
 
 def gnuplot_terminal(fmt, width, height):
     if fmt == "svg":
-        return "set terminal svg size %d,%d dynamic font 'Sans,11' background '#ffffff'" % (width, height)
-    return "set terminal pngcairo size %d,%d font 'Sans,10'" % (width, height)
+        return "set terminal svg size %d,%d dynamic noenhanced font 'Sans,11' background '#ffffff'" % (width, height)
+    return "set terminal pngcairo size %d,%d noenhanced font 'Sans,10'" % (width, height)
 
 
 def plot(out_path, fmt, title, ylabel, clusters, series, matrix, logscale=False):
