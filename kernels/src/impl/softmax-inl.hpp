@@ -194,10 +194,8 @@ inline Split split(double v) {
 // Cody-Waite steps are exact: n has <= 9 bits, C1 has 9), then e^r by exp<Arch>'s polynomial
 // (math-inl.hpp: 1 + r + r^2 P(r), Cephes expf), and the result is
 // scaled by 2^(n + s) from t's bits: bits(t) = 0x4B400000 + (n + s), so bits(t) << 23 is
-// (n + s) << 23. n + s is clamped to >= -127 (the bits of +0), and the callers clamp x at a vlo
-// where n + s <= -127 under any rounding mode: clamped and masked entries become exactly 0
-// without an underflow. (Under a caller's directed rounding mode n may differ by one from the
-// nearest integer: |r| <= ~ln2, still within a rounding-sized error of e^(dh + dl).)
+// (n + s) << 23. The caller guarantees n + s >= -127, where n + s = -127 gives the bits of +0:
+// clamped and masked entries become exactly 0 without an underflow.
 template <class Arch>
 inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
   using B = vf<Arch>;
@@ -215,10 +213,7 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
   p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
   p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
   p = fmadd<Arch>(p * r, r, r) + B(1.0f);
-  // n + s clamped to >= -127 (bits of +0): under a caller's directed rounding mode t can be
-  // one below the round-to-nearest value, and n + s = -128 would give the bits of -inf.
-  const B tc = xsimd::max(t, B(12582912.0f - 127.0f));
-  const B scale = as_float<Arch>((as_int<Arch>(tc) << 23) + vi<Arch>(127 << 23));
+  const B scale = as_float<Arch>((as_int<Arch>(t) << 23) + vi<Arch>(127 << 23));
   return p * scale;
 }
 
@@ -259,8 +254,7 @@ enum class Mode { pos, neg, two, careful };
 //   |m| >= 2^22   (careful): c = m, TwoSum, clamp after the split (m - 88 rounds coarsely).
 //   two (short rows of log-softmax / cross-entropy, 0 < m < 88): c = m, s = 0, TwoSum (3 more
 //                  operations per vector, but no libm exp to convert the sum from L to m).
-// vlo = L - 128 ln2 (rounded: within 0.25 for |m| < 2^22): there n + s <= -127 under any MXCSR
-// rounding mode, clamped to -127 by exp_split, so e' = 0 exactly (careful mode: dh >= -89).
+// vlo = L - 127 ln2 (rounded: within 0.25 for |m| < 2^22): there n + s = -127 exactly, e' = 0.
 struct Ref {
   Mode mode;
   float c, vlo, vshift;
@@ -276,7 +270,7 @@ inline Ref make_ref(float m) {
     r.mode = Mode::careful;
     r.c = m;
     r.L = m;
-    r.vlo = -89.0f;  // the clamp of dh (careful mode clamps after the split; n <= -128)
+    r.vlo = -88.0f;  // the clamp of dh (careful mode clamps after the split)
     r.vshift = 12582912.0f;
     r.vkeep = -kInf;  // (unused)
     return r;
@@ -294,9 +288,6 @@ inline Ref make_ref(float m) {
   r.vlo = r.c == m ? m - k127Ln2 : 88.0f - (s + 127.0f) * 0.693147182f;
   r.vshift = 12582912.0f + s;  // exact: s <= 127
   r.vkeep = r.vlo + 0.346573590f;
-  // Clamp one ln2 lower (n + s <= -128 there, clamped to -127 by exp_split): the clamped lanes
-  // stay exactly 0 when a caller's directed rounding mode moves t by one.
-  r.vlo -= 0.693147182f;
   return r;
 }
 
@@ -477,7 +468,7 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
         rf.mode = Mode::two;
         rf.c = mb;
         rf.L = mb;
-        rf.vlo = mb - 88.7228391f;  // 128 ln2 (see make_ref)
+        rf.vlo = mb - 88.0296919f;
         rf.vshift = 12582912.0f;
       }
       if (s.M != -kInf) {
