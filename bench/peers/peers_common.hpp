@@ -110,6 +110,19 @@ inline void mat_counters(benchmark::State& st, MatShape s, std::size_t bytes_per
       benchmark::Counter(2e-9 * double(elems), benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The matvec peers' body: one call checked against scalar, then the timed loop (y is the output).
+template <class Data, class Call>
+void run_matvec(benchmark::State& st, Data& d, MatShape s, Call call) {
+  call();
+  if (!d.check(st)) return;
+  for (auto _ : st) {
+    call();
+    benchmark::DoNotOptimize(d.y.data());
+    benchmark::ClobberMemory();
+  }
+  mat_counters(st, s, 4);
+}
+
 // matvec inputs: W normal seed 1 at page offset 0; x (seed 2) at 1024, b (seed 3) at 3072,
 // y at 2048; matvec_t: v (seed 2) at 1024; add_outer: u (seed 2) at 1024, v (seed 3) at 2048.
 struct MatvecData {

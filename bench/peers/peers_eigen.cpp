@@ -100,14 +100,7 @@ void gemv(benchmark::State& st, MatShape s) {
     y = b;
     y.noalias() += W * x;
   };
-  call();
-  if (!d.check(st)) return;
-  for (auto _ : st) {
-    call();
-    benchmark::DoNotOptimize(d.y.data());
-    benchmark::ClobberMemory();
-  }
-  mat_counters(st, s, 4);
+  run_matvec(st, d, s, call);
 }
 
 void gemv_t(benchmark::State& st, MatShape s) {

@@ -93,14 +93,7 @@ void ip(benchmark::State& st, MatShape sh) {
     prim.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}});
     s.wait();
   };
-  call();
-  if (!d.check(st)) return;
-  for (auto _ : st) {
-    call();
-    benchmark::DoNotOptimize(d.y.data());
-    benchmark::ClobberMemory();
-  }
-  mat_counters(st, sh, 4);
+  run_matvec(st, d, sh, call);
 }
 
 // y = W^T v: outputs n, inputs m; W (m x n row-major) is the {O = n, I = m} weights in io layout.
@@ -118,14 +111,7 @@ void ip_t(benchmark::State& st, MatShape sh) {
     prim.execute(s, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, w}, {DNNL_ARG_DST, dst}});
     s.wait();
   };
-  call();
-  if (!d.check(st)) return;
-  for (auto _ : st) {
-    call();
-    benchmark::DoNotOptimize(d.y.data());
-    benchmark::ClobberMemory();
-  }
-  mat_counters(st, sh, 4);
+  run_matvec(st, d, sh, call);
 }
 
 const char* isa_label(dnnl::cpu_isa i) {

@@ -16,14 +16,7 @@ void gemv(benchmark::State& st, MatShape s) {
     cblas_sgemv(CblasRowMajor, CblasNoTrans, int(s.m), int(s.n), 1.0f, d.W.data(), int(s.n),
                 d.x.data(), 1, 1.0f, d.y.data(), 1);
   };
-  call();
-  if (!d.check(st)) return;
-  for (auto _ : st) {
-    call();
-    benchmark::DoNotOptimize(d.y.data());
-    benchmark::ClobberMemory();
-  }
-  mat_counters(st, s, 4);
+  run_matvec(st, d, s, call);
 }
 
 void gemv_t(benchmark::State& st, MatShape s) {
@@ -32,14 +25,7 @@ void gemv_t(benchmark::State& st, MatShape s) {
     cblas_sgemv(CblasRowMajor, CblasTrans, int(s.m), int(s.n), 1.0f, d.W.data(), int(s.n),
                 d.v.data(), 1, 0.0f, d.y.data(), 1);
   };
-  call();
-  if (!d.check(st)) return;
-  for (auto _ : st) {
-    call();
-    benchmark::DoNotOptimize(d.y.data());
-    benchmark::ClobberMemory();
-  }
-  mat_counters(st, s, 4);
+  run_matvec(st, d, s, call);
 }
 
 void ger(benchmark::State& st, MatShape s) {
