@@ -346,6 +346,10 @@ void matvec_rows(std::vector<Row>& r) {
   const std::string ma = "simdense::matvec_act: ";
   r.push_back({"matvec_act", "f not an Activation", Want::invalid_argument, ma + "f = 42 is not an Activation",
                [] { auto W = mem(), x = mem(), h = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, static_cast<Activation>(42), 0.0f, nullptr, h.data()); }});
+  r.push_back({"matvec_act", "alpha not finite (elu)", Want::invalid_argument, ma + "alpha must be finite",
+               [] { auto W = mem(), x = mem(), h = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, Activation::elu, std::numeric_limits<float>::infinity(), nullptr, h.data()); }});
+  r.push_back({"matvec_act", "alpha NaN (leaky_relu)", Want::invalid_argument, ma + "alpha must be finite",
+               [] { auto W = mem(), x = mem(), h = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, Activation::leaky_relu, std::numeric_limits<float>::quiet_NaN(), nullptr, h.data()); }});
   r.push_back({"matvec_act", "h null, m > 0", Want::invalid_argument, ma + "h is null but m = 2",
                [] { auto W = mem(), x = mem(); matvec_act(W.data(), 2, 4, 4, x.data(), nullptr, Activation::relu, 0.0f, nullptr, nullptr); }});
   r.push_back({"matvec_act", "z overlaps h", Want::invalid_argument, ma + "z must not overlap h",

@@ -1,6 +1,7 @@
 // Public wrappers of the matvec family: check arguments, then call the active ISA's kernel.
 #include <simdense/matvec.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -56,6 +57,9 @@ void matvec_act(const float* W, std::size_t m, std::size_t n, std::size_t ld, co
   const char* fn = "matvec_act";
   if (static_cast<unsigned>(f) > static_cast<unsigned>(Activation::softplus))
     detail::fail_arg(fn, "f = " + std::to_string(static_cast<int>(f)) + " is not an Activation");
+  // Same rule as the elementwise activations: the slope / elu alpha must be finite.
+  if ((f == Activation::leaky_relu || f == Activation::elu) && !std::isfinite(alpha))
+    detail::fail_arg(fn, "alpha must be finite");
   const std::size_t sw = check_matrix(fn, W, m, n, ld);
   detail::check_ptr(fn, x, "x", n);
   detail::check_ptr(fn, h, "h", m, "m");

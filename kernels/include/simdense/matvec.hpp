@@ -40,7 +40,8 @@ void matvec(const float* W, std::size_t m, std::size_t n, std::size_t ld, const 
 // (alpha: the leaky-relu slope / elu alpha, ignored by the others) in one pass over W.
 // z has matvec's bound; h is exactly the activation's vector functor applied to that z (the
 // activation's own ULP bound, see activations.hpp). z and h must not overlap each other or x;
-// each may equal b.
+// each may equal b. A non-finite alpha for leaky_relu or elu is refused (std::invalid_argument),
+// as by the elementwise activations.
 void matvec_act(const float* W, std::size_t m, std::size_t n, std::size_t ld, const float* x,
                 const float* b, Activation f, float alpha, float* z, float* h);
 
