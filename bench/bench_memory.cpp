@@ -40,32 +40,28 @@ float stream_read(const float* x, std::size_t n) {
   return s;
 }
 
+// y = x with ordinary stores, or (kNT) non-temporal stores that skip the read-for-ownership of
+// y; then y must be 16-byte aligned (PageBuffer offsets are multiples of 16).
+template <bool kNT>
 void stream_copy(const float* x, float* y, std::size_t n) {
+  const auto store = [](float* p, __m128 v) {
+    if constexpr (kNT) {
+      _mm_stream_ps(p, v);
+    } else {
+      _mm_storeu_ps(p, v);
+    }
+  };
   std::size_t i = 0;
   for (; i + 16 <= n; i += 16) {
     const __m128 v0 = _mm_loadu_ps(x + i), v1 = _mm_loadu_ps(x + i + 4);
     const __m128 v2 = _mm_loadu_ps(x + i + 8), v3 = _mm_loadu_ps(x + i + 12);
-    _mm_storeu_ps(y + i, v0);
-    _mm_storeu_ps(y + i + 4, v1);
-    _mm_storeu_ps(y + i + 8, v2);
-    _mm_storeu_ps(y + i + 12, v3);
+    store(y + i, v0);
+    store(y + i + 4, v1);
+    store(y + i + 8, v2);
+    store(y + i + 12, v3);
   }
   for (; i < n; ++i) y[i] = x[i];
-}
-
-// y must be 16-byte aligned (PageBuffer offsets are multiples of 16).
-void stream_copy_nt(const float* x, float* y, std::size_t n) {
-  std::size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m128 v0 = _mm_loadu_ps(x + i), v1 = _mm_loadu_ps(x + i + 4);
-    const __m128 v2 = _mm_loadu_ps(x + i + 8), v3 = _mm_loadu_ps(x + i + 12);
-    _mm_stream_ps(y + i, v0);
-    _mm_stream_ps(y + i + 4, v1);
-    _mm_stream_ps(y + i + 8, v2);
-    _mm_stream_ps(y + i + 12, v3);
-  }
-  for (; i < n; ++i) y[i] = x[i];
-  _mm_sfence();
+  if constexpr (kNT) _mm_sfence();
 }
 
 void stream_triad(float* a, const float* b, const float* c, float s, std::size_t n) {
@@ -125,10 +121,10 @@ void bench_read(benchmark::State& st, std::size_t n) {
 void bench_copy(benchmark::State& st, std::size_t n, bool nt) {
   PageBuffer x(n, 0), y(n, 2048);
   fill_normal(x.data(), n, 8);
-  (nt ? stream_copy_nt : stream_copy)(x.data(), y.data(), n);
+  (nt ? stream_copy<true> : stream_copy<false>)(x.data(), y.data(), n);
   if (!check_close(st, y.data(), x.data(), n, 0.0)) return;
   for (auto _ : st) {
-    (nt ? stream_copy_nt : stream_copy)(x.data(), y.data(), n);
+    (nt ? stream_copy<true> : stream_copy<false>)(x.data(), y.data(), n);
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }

@@ -232,20 +232,11 @@ void layer(Input& in, Ctx& c) {
   }
 }
 
-struct Case {
-  const char* name;
-  void (*run)(Input&, Ctx&);
-};
+using fuzz::Case;
 const Case kCases[] = {{"dense_binary_step", step}, {"dense_binary_train", train}, {"DenseLayer", layer}};
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  Input in(data, size);
-  const Case& k = kCases[in.in_range<std::size_t>(0, std::size(kCases) - 1)];
-  Ctx c;
-  c.kernel = k.name;
-  c.isa = in.isa();
-  k.run(in, c);
-  return 0;
+  return fuzz::run_cases(data, size, kCases);
 }

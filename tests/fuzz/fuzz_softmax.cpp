@@ -364,10 +364,7 @@ void bce(Input& in, Ctx& c, bool grad) {
   });
 }
 
-struct Case {
-  const char* name;
-  void (*run)(Input&, Ctx&);
-};
+using fuzz::Case;
 
 const Case kCases[] = {
     {"softmax", [](Input& in, Ctx& c) { fwd(in, c, false, false); }},
@@ -393,11 +390,5 @@ const Case kCases[] = {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  Input in(data, size);
-  const Case& k = kCases[in.in_range<std::size_t>(0, std::size(kCases) - 1)];
-  Ctx c;
-  c.kernel = k.name;
-  c.isa = in.isa();
-  k.run(in, c);
-  return 0;
+  return fuzz::run_cases(data, size, kCases);
 }

@@ -28,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "../support/ulp.hpp"
+
 namespace fuzz {
 
 using simdense::Isa;
@@ -197,17 +199,8 @@ class Input {
 
 // ---- comparison ----------------------------------------------------------------------------
 
-inline std::int64_t float_order(float x) {
-  std::int32_t i;
-  std::memcpy(&i, &x, sizeof i);
-  return i < 0 ? std::int64_t(std::numeric_limits<std::int32_t>::min()) - i : std::int64_t(i);
-}
-// ULPs between two floats; 0 when both are NaN, huge when only one is.
-inline std::int64_t ulp_distance(float a, float b) {
-  if (std::isnan(a) || std::isnan(b)) return (std::isnan(a) && std::isnan(b)) ? 0 : INT64_MAX;
-  const std::int64_t d = float_order(a) - float_order(b);
-  return d < 0 ? -d : d;
-}
+using simdense::test::float_order;
+using simdense::test::ulp_distance;
 
 // The context printed with a mismatch.
 struct Ctx {
@@ -441,6 +434,24 @@ template <class F>
 void on_isa(Isa isa, F&& f) {
   simdense::set_isa(isa);
   f();
+}
+
+// A fuzz target's kernels: the first input byte picks one, which then reads the rest.
+struct Case {
+  const char* name;
+  void (*run)(Input&, Ctx&);
+};
+
+// The body of LLVMFuzzerTestOneInput for a table of cases.
+template <std::size_t N>
+inline int run_cases(const std::uint8_t* data, std::size_t size, const Case (&cases)[N]) {
+  Input in(data, size);
+  const Case& k = cases[in.in_range<std::size_t>(0, N - 1)];
+  Ctx c;
+  c.kernel = k.name;
+  c.isa = in.isa();
+  k.run(in, c);
+  return 0;
 }
 
 }  // namespace fuzz

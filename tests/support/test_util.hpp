@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "support/ulp.hpp"
+
 namespace simdense::test {
 
 // The ISAs a test runs on: SIMDENSE_TEST_ISA=<name> (set per ctest entry) restricts to one,
@@ -49,20 +51,6 @@ inline const std::vector<std::size_t>& tail_sizes() {
                                              12, 13, 14, 15, 16, 17, 31, 32, 33, 63, 64,   65,
                                              1000, 4099};
   return s;
-}
-
-// Ordered integer image of a float: adjacent floats differ by 1, -0 == +0.
-inline std::int64_t float_order(float x) {
-  std::int32_t i;
-  std::memcpy(&i, &x, sizeof i);
-  return i < 0 ? std::int64_t(std::numeric_limits<std::int32_t>::min()) - i : std::int64_t(i);
-}
-
-// Distance in ULPs between two floats; 0 when both are NaN, huge when only one is.
-inline std::int64_t ulp_distance(float a, float b) {
-  if (std::isnan(a) || std::isnan(b)) return (std::isnan(a) && std::isnan(b)) ? 0 : INT64_MAX;
-  const std::int64_t d = float_order(a) - float_order(b);
-  return d < 0 ? -d : d;
 }
 
 // ULP error of `got` against the exact value `want` rounded once to float.
