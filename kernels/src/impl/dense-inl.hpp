@@ -37,6 +37,24 @@ inline void dense_store_part(vf<Arch> v, float* p, std::size_t r) {
   for (std::size_t k = 0; k < r; ++k) p[k] = t[k];
 }
 
+// Runs body(j, load, store) over columns [0, n) one batch at a time: full batches with
+// unaligned loads/stores, then the r < L tail with the padded-copy load/store above, so tail
+// lanes run exactly the bulk code.
+template <class Arch, class Body>
+inline void for_each_chunk(std::size_t n, Body&& body) {
+  using B = vf<Arch>;
+  constexpr std::size_t L = B::size;
+  std::size_t j = 0;
+  for (; j + L <= n; j += L)
+    body(j, [](const float* p) { return B::load_unaligned(p); },
+         [](B v, float* p) { v.store_unaligned(p); });
+  if (j < n) {
+    const std::size_t r = n - j;
+    body(j, [r](const float* p) { return dense_load_part<Arch>(p, r); },
+         [r](B v, float* p) { dense_store_part<Arch>(v, p, r); });
+  }
+}
+
 // R consecutive rows of W (row stride ld), all n columns, in one pass:
 //   DX:  dx[j] += dz[r] W_old[r][j]           (rows in order, before the update)
 //   UPD: W[r][j] = W_old[r][j] - (lr dz[r]) x[j]   (one rounding on FMA ISAs)
@@ -47,7 +65,6 @@ template <class Arch, std::size_t R, bool DX, bool UPD, bool DOT>
 inline void dense_row_block(float* W, std::size_t ld, std::size_t n, const float* dz, float lr,
                             const float* x, float* dx, const float* y, float* dot) {
   using B = vf<Arch>;
-  constexpr std::size_t L = B::size;
   float* w[R];
   B cdx[R], cup[R], acc[R];
   for (std::size_t r = 0; r < R; ++r) {
@@ -73,15 +90,7 @@ inline void dense_row_block(float* W, std::size_t ld, std::size_t n, const float
     }
     if constexpr (DX) store(d, dx + j);
   };
-  std::size_t j = 0;
-  for (; j + L <= n; j += L)
-    body(j, [](const float* p) { return B::load_unaligned(p); },
-         [](B v, float* p) { v.store_unaligned(p); });
-  if (j < n) {
-    const std::size_t r = n - j;
-    body(j, [r](const float* p) { return dense_load_part<Arch>(p, r); },
-         [r](B v, float* p) { dense_store_part<Arch>(v, p, r); });
-  }
+  for_each_chunk<Arch>(n, body);
   if constexpr (DOT)
     for (std::size_t r = 0; r < R; ++r) dot[r] = xsimd::hadd(acc[r]);
 }
@@ -186,7 +195,6 @@ void dense_backward_sgd_batch_kernel(float* W, std::size_t ld, std::size_t m, st
   // Row by row, chunk by chunk: the W chunk is loaded once, feeds every dX[k] (old value),
   // receives g = sum_k dZ[k][i] X[k] and is stored once: one pass over W per batch.
   using B = vf<Arch>;
-  constexpr std::size_t L = B::size;
   const B vlr(lr);
   for (std::size_t i = 0; i < m; ++i) {
     float* w = W + i * ld;
@@ -203,15 +211,7 @@ void dense_backward_sgd_batch_kernel(float* W, std::size_t ld, std::size_t m, st
       }
       store(fnmadd<Arch>(vlr, g, wv), w + j);
     };
-    std::size_t j = 0;
-    for (; j + L <= n; j += L)
-      body(j, [](const float* p) { return B::load_unaligned(p); },
-           [](B v, float* p) { v.store_unaligned(p); });
-    if (j < n) {
-      const std::size_t r = n - j;
-      body(j, [r](const float* p) { return dense_load_part<Arch>(p, r); },
-           [r](B v, float* p) { dense_store_part<Arch>(v, p, r); });
-    }
+    for_each_chunk<Arch>(n, body);
   }
 }
 
