@@ -23,7 +23,7 @@ BASE_PKGS=(cmake g++ ninja-build pkgconf libxsimd-dev libbenchmark-dev doctest-d
 # Benchmark's compare.py for A/B statistics (libbenchmark-tools).
 TOOL_PKGS=(python3 gnuplot-nox libbenchmark-tools)
 # Peer libraries measured in the same benchmark run (bench/peers/; built only when found).
-PEER_PKGS=(libeigen3-dev libopenblas-dev libdnnl-dev)
+PEER_PKGS=(libeigen3-dev libopenblas-dev libdnnl-dev libxnnpack-dev libpthreadpool-dev)
 
 # The differential fuzz targets need clang and its runtimes (libFuzzer, ASan, UBSan).
 FUZZ_PKGS=(clang libclang-rt-14-dev)
