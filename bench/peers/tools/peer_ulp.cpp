@@ -1,10 +1,12 @@
-// Worst ULP error of the peers' activations (Eigen 3.4 array functions, oneDNN eltwise) against
-// a double reference, on a strided sweep of every finite float (stride 997, ~4.3M inputs).
+// Worst ULP error of the peers' activations (Eigen 3.4 array functions, oneDNN eltwise, XNNPACK
+// operators where it has one: sigmoid, elu) against a double reference, on a strided sweep of
+// every finite float (stride 997, ~4.3M inputs).
 // Not part of the build (a one-off observation for the README); build and run with
-//   g++ -O2 -march=native -std=c++17 -I/usr/include/eigen3 bench/peers/tools/peer_ulp.cpp -ldnnl -o /tmp/peer_ulp && /tmp/peer_ulp
+//   g++ -O2 -march=native -std=c++17 -I/usr/include/eigen3 bench/peers/tools/peer_ulp.cpp -ldnnl -lXNNPACK -o /tmp/peer_ulp && /tmp/peer_ulp
 #include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
 #include <oneapi/dnnl/dnnl.hpp>
+#include <xnnpack.h>
 
 #include <cmath>
 #include <cstdint>
@@ -51,7 +53,8 @@ int main() {
       {"gelu_tanh",
        [](double v) { return 0.5 * v * (1 + std::tanh(std::sqrt(2 / M_PI) * (v + 0.044715 * v * v * v))); },
        dnnl::algorithm::eltwise_gelu_tanh, 0}};
-  std::printf("| function | Eigen worst ULP (at x) | oneDNN worst ULP (at x) |\n|---|--:|--:|\n");
+  const bool xnn = xnn_initialize(nullptr) == xnn_status_success;
+  std::printf("| function | Eigen worst ULP (at x) | oneDNN worst ULP (at x) | XNNPACK worst ULP (at x) |\n|---|--:|--:|--:|\n");
   for (const F& f : fns) {
     const std::string nm = f.name;
     if (nm == "sigmoid") Y = X.logistic();
@@ -76,6 +79,26 @@ int main() {
       const double u = ulp(yd[i], f.ref(x[i]));
       if (u > wd) wd = u, xd = x[i];
     }
-    std::printf("| %s | %.3g (%.4g) | %.3g (%.4g) |\n", f.name, we, xe, wd, xd);
+    // XNNPACK: sigmoid and elu only (its 2022 operators); the whole sweep as one row.
+    std::string xs = "-";
+    xnn_operator_t op = nullptr;
+    if (xnn && nm == "sigmoid") xnn_create_sigmoid_nc_f32(1, 1, 1, 0, &op);
+    if (xnn && nm == "elu") xnn_create_elu_nc_f32(1, 1, 1, 1.0f, 0, &op);
+    if (op != nullptr) {
+      std::vector<float> yx(x.size());
+      if (nm == "sigmoid") xnn_setup_sigmoid_nc_f32(op, x.size(), x.data(), yx.data(), nullptr);
+      else xnn_setup_elu_nc_f32(op, x.size(), x.data(), yx.data(), nullptr);
+      xnn_run_operator(op, nullptr);
+      xnn_delete_operator(op);
+      double wx = 0, xx = 0;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        const double u = ulp(yx[i], f.ref(x[i]));
+        if (u > wx) wx = u, xx = x[i];
+      }
+      char b[64];
+      std::snprintf(b, sizeof b, "%.3g (%.4g)", wx, xx);
+      xs = b;
+    }
+    std::printf("| %s | %.3g (%.4g) | %.3g (%.4g) | %s |\n", f.name, we, xe, wd, xd, xs.c_str());
   }
 }
