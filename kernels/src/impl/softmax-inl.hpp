@@ -2,15 +2,19 @@
 // isa/<isa>.cpp inside that ISA's namespace (SIMDENSE_NS). See isa/isa-inl.hpp.
 //
 // One row, in blocks of kBlock floats (a block stays in L1 between its two visits):
-//   pass 1, per block: block max (and NaN / +inf detection), then e_i = e^(x_i - m) with m the
-//     running max of the row so far. x - m is split exactly into dh + dl (TwoSum), and dl enters
-//     exp's reduced argument, so the rounding of x - m (|x - m| * 2^-24, e.g. 4e-6 at spread 100)
-//     never reaches e_i. The e_i are summed in double as S = k + T, k = entries equal to m (each
-//     exactly 1), T = the rest, so log S = log k + log1p(T/k) keeps a tiny non-max mass. When the
-//     running max grows, k + T is rescaled by e^(m_old - m_new) in double.
-//   pass 2: softmax y = e * (e^(m_block - M) / S) with that factor as a float hi + lo pair (one
+//   pass 1, per block: block max (and NaN / +inf detection), then e'_i = e^(x_i - L) against a
+//     reference L within ln2/2 of the running max m (see Ref / make_ref): x - c is split exactly
+//     into dh + dl by Fast2Sum (3 operations; the reference c is chosen so that its exponent is
+//     never below that of a clamped x), dl enters exp's reduced argument, and the scaling 2^s of
+//     L = c - s ln2 is folded into exp's 2^n. So the rounding of x - m (|x - m| * 2^-24, e.g.
+//     4e-6 at spread 100) never reaches e'. Sums in double: softmax over float pairs of depth-2
+//     trees, log-softmax / cross-entropy over float pairs (one rounding per term), as S = k + T,
+//     k = entries equal to m (counted apart), T = the rest, so log S = log k + log1p(T/k) keeps a
+//     tiny non-max mass (recomputed in double with libm when it is below n 2^-99, where float
+//     terms underflow). When the running max grows, T is moved to the new reference in double.
+//   pass 2: softmax y = e' * (e^(L_block - L) / S) with that factor as a float hi + lo pair (one
 //     rounding), or log-softmax y = ((x - M) - log S) as double-float sums (one rounding).
-// Errors (relative, per element): e_i one rounding + <= 0.2 of one from the polynomial; S
+// Errors (relative, per element): e' one rounding + <= 0.2 of one from the polynomial; S
 // correlated with the same roundings; the product one rounding: <= 2.5e-7 measured bound.
 #pragma once
 
@@ -185,16 +189,50 @@ inline Split split(double v) {
   return {hi, static_cast<float>(v - double(hi))};
 }
 
-// e^(dh + dl) for dh in [kLow - 0.25, 0] and |dl| <= ulp(dh)/2, rounded once (the scaling by
-// 2^n is exact for normal results). The polynomial and reduction are those of exp<Arch> in
-// math-inl.hpp.
+// e^(dh + dl) * 2^s for |dl| <= ulp(dh)/2, with vshift = 1.5 * 2^23 + s (s a small integer).
+// n = round(dh / ln2 + s) - s is computed from t's low mantissa bits, r = dh - n ln2 + dl (the
+// Cody-Waite steps are exact: n has <= 9 bits, C1 has 9), then e^r by exp<Arch>'s polynomial
+// (math-inl.hpp: 1 + r + r^2 P(r), Cephes expf), and the result is
+// scaled by 2^(n + s) from t's bits: bits(t) = 0x4B400000 + (n + s), so bits(t) << 23 is
+// (n + s) << 23. n + s is clamped to >= -127 (the bits of +0), and the callers clamp x at a vlo
+// where n + s <= -127 under any rounding mode: clamped and masked entries become exactly 0
+// without an underflow. (Under a caller's directed rounding mode n may differ by one from the
+// nearest integer: |r| <= ~ln2, still within a rounding-sized error of e^(dh + dl).)
 template <class Arch>
-inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl) {
+inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
   using B = vf<Arch>;
-  const B shifter(12582912.0f);  // 1.5 * 2^23: t's low mantissa bits hold n
-  const B t = fmadd<Arch>(dh, B(1.44269504088896341f), shifter);
-  const B n = t - shifter;
-  B r = fnmadd<Arch>(n, B(0.693359375f), dh);  // exact: C1 has 9 bits, |n| <= 127
+  const B t = fmadd<Arch>(dh, B(1.44269504088896341f), vshift);
+  const B n = t - vshift;
+  B r = fnmadd<Arch>(n, B(0.693359375f), dh);  // exact: C1 has 9 bits, |n| <= 255
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  r = r + dl;
+  // 1 + (r + r^2 P(r)): a Horner form over all 8 coefficients saves one operation but its extra
+  // rounding of 1 + r P pushed log-softmax to 1.3e-7 (bound 1.2e-7) at spread 100.
+  B p(1.9875691500e-4f);
+  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
+  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
+  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
+  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
+  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
+  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  // n + s clamped to >= -127 (bits of +0): under a caller's directed rounding mode t can be
+  // one below the round-to-nearest value, and n + s = -128 would give the bits of -inf.
+  const B tc = xsimd::max(t, B(12582912.0f - 127.0f));
+  const B scale = as_float<Arch>((as_int<Arch>(tc) << 23) + vi<Arch>(127 << 23));
+  return p * scale;
+}
+
+// AVX-512: the same e^(dh + dl) 2^s, but the scaling by vscalefps (1 + q) 2^(n + s), with the
+// lanes outside `keep` zeroed by its mask instead of clamping x beforehand: 3 operations (compare,
+// n + s, scalef) against 4 (clamp, shift, add, multiply). keep = x > L - 126.5 ln2 (or NaN), so
+// n + s >= -127 in kept lanes (a result there below 2^-126 is the true subnormal value) and the
+// dropped lanes (masked -inf, far below the max, padding) are exactly 0 without an underflow.
+template <class Arch>
+inline vf<Arch> exp_split_keep(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift, __mmask16 keep) {
+  using B = vf<Arch>;
+  const B t = fmadd<Arch>(dh, B(1.44269504088896341f), vshift);
+  const B n = t - vshift;
+  B r = fnmadd<Arch>(n, B(0.693359375f), dh);
   r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
   r = r + dl;
   B p(1.9875691500e-4f);
@@ -203,35 +241,75 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl) {
   p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
   p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
   p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
-  const B q = fmadd<Arch>(p * r, r, r);
-  // Elsewhere 2^n from t's bits: (bits(t) << 23) = n << 23 since bits(t) = 0x4B400000 + n;
-  // n >= -127, and n = -127 gives the bits of +0: clamped and masked entries become exactly 0
-  // without an underflow.
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    // (1 + q) 2^n in one instruction; lanes with n = -127 are zeroed by the mask (NaN kept: the
-    // compare is unordered-true), so nothing
-    // underflows there (an underflowing vscalefps costs an FP assist: 3x slower rows).
-    return _mm512_maskz_scalef_ps(_mm512_cmp_ps_mask(n, B(-126.5f), _CMP_NLE_UQ), B(1.0f) + q, n);
-  } else {
-    const B scale = as_float<Arch>((as_int<Arch>(t) << 23) + vi<Arch>(127 << 23));
-    return (B(1.0f) + q) * scale;
-  }
+  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  return _mm512_maskz_scalef_ps(keep, p, t - B(12582912.0f));  // t - 1.5 * 2^23 = n + s
 }
 
-// The clamp of x - max: exp_split is exactly 0 at and below it (n = -127: e^-87.7 < 2^-126.5,
-// below the normal range, flushed).
-template <class Arch>
-constexpr float kLow = -88.0f;
+// How a block's e are computed against its running max m (see Ref below).
+enum class Mode { pos, neg, two, careful };
+
+// The reference of a block with running max m: the kernel returns e' = e^(xc - c) 2^s =
+// e^(x - L) with L = c - s ln2, xc = max(x, vlo), and x - c split exactly into dh + dl by
+// Fast2Sum (3 operations instead of TwoSum's 6). Fast2Sum(a, b) is exact when exponent(a) >=
+// exponent(b), which each mode guarantees for every clamped xc in [vlo, m]:
+//   m <= 0        (neg): c = m, s = 0, a = xc (|xc| >= |m|).
+//   m >= 88       (pos): c = m, s = 0, a = -m (xc >= m - 88.03 >= -m).
+//   0 < m < 88    (pos): c = 88, s = round((88 - m) / ln2) in [0, 127], a = -88 (|xc| < 128, the
+//                  exponent of 88); L is within ln2/2 of m, so e' stays within [0.7, 1.42] e^(x-m).
+//   |m| >= 2^22   (careful): c = m, TwoSum, clamp after the split (m - 88 rounds coarsely).
+//   two (short rows of log-softmax / cross-entropy, 0 < m < 88): c = m, s = 0, TwoSum (3 more
+//                  operations per vector, but no libm exp to convert the sum from L to m).
+// vlo = L - 128 ln2 (rounded: within 0.25 for |m| < 2^22): there n + s <= -127 under any MXCSR
+// rounding mode, clamped to -127 by exp_split, so e' = 0 exactly (careful mode: dh >= -89).
+struct Ref {
+  Mode mode;
+  float c, vlo, vshift;
+  float vkeep;  // AVX-512 pos / neg: lanes with x > vkeep = vlo + ln2/2 are computed (exp_split_keep)
+  double L;
+};
+// Float arithmetic for what block_exp needs (on the critical path of short rows); L in double.
+inline Ref make_ref(float m) {
+  constexpr double kLn2 = 0.693147180559945309417;
+  constexpr float k127Ln2 = 88.0296919f;  // 127 ln2
+  Ref r;
+  if (!(m > -4194304.0f && m < 4194304.0f)) {  // 2^22
+    r.mode = Mode::careful;
+    r.c = m;
+    r.L = m;
+    r.vlo = -89.0f;  // the clamp of dh (careful mode clamps after the split; n <= -128)
+    r.vshift = 12582912.0f;
+    r.vkeep = -kInf;  // (unused)
+    return r;
+  }
+  float s = 0.0f;
+  r.c = m;
+  r.mode = m <= 0.0f ? Mode::neg : Mode::pos;
+  if (m > 0.0f && m < 88.0f) {
+    r.c = 88.0f;
+    // s = round((88 - m) / ln2) in [0, 127] by the 1.5 * 2^23 shifter (no libm, no contraction)
+    s = ((88.0f - m) * 1.44269504f + 12582912.0f) - 12582912.0f;
+  }
+  r.L = double(r.c) - double(s) * kLn2;
+  // L - 127 ln2, within 2^-17 + ulp(m)/2 of exact (|m| < 2^22: <= 0.25, n + s = -127 there).
+  r.vlo = r.c == m ? m - k127Ln2 : 88.0f - (s + 127.0f) * 0.693147182f;
+  r.vshift = 12582912.0f + s;  // exact: s <= 127
+  r.vkeep = r.vlo + 0.346573590f;
+  // Clamp one ln2 lower (n + s <= -128 there, clamped to -127 by exp_split): the clamped lanes
+  // stay exactly 0 when a caller's directed rounding mode moves t by one.
+  r.vlo -= 0.693147182f;
+  return r;
+}
 
 // What pass 1 leaves for pass 2.
 struct RowSum {
   bool nan_row;
   float M;          // row max
-  double k, T;      // S = k + T (see the header comment)
+  double k, T;      // S = k + T relative to e^(x - M) (see the header comment); kSplit only
   double P, D;      // soft targets: sum p, sum p (x - M)
+  double sref, sden;  // pass 2 factor of a block with reference L: e^(L - sref) / sden
   std::size_t blk;  // block length
   std::size_t nb;   // blocks
-  float mused[kMaxBlocks];  // the running max each block's e were computed against
+  double Lb[kMaxBlocks];  // the reference L each block's e' were computed against
   double S() const { return k + T; }
   double logS() const { return k == 1.0 ? std::log1p(T) : std::log(k) + std::log1p(T / k); }
 };
@@ -255,69 +333,94 @@ inline float block_max(const float* x, std::size_t n) {
   return hmax<Arch>(xsimd::max(xsimd::max(m0, m1), xsimd::max(m2, m3)));
 }
 
-// Pass 1 over one block [x, x + n) against the running max m: stores e into y (kStore), adds
-// e to T (entries equal to m counted in k instead when kSplit), and for soft targets p adds p
-// to P and p (x - m) to D (all in double). A NaN x propagates into T (so into S).
-// kCareful (|m| >= 2^22, where m - 88 rounds too coarsely): clamp x - m after the split
-// instead of x before it (2 more operations per vector).
-template <class Arch, bool kStore, bool kSplit, bool kSoft, bool kCareful>
+// Pass 1 over one block [x, x + n) against the running max m and its reference rf: stores
+// e' = e^(x - L) into y (kStore), adds e' to T (entries equal to m counted in k instead when
+// kSplit), and for soft targets p adds p to P and p (x - m) to D (all in double). A NaN x
+// propagates into T (so into S).
+template <class Arch, bool kStore, bool kSplit, bool kSoft, Mode kMode>
 inline void block_exp(const float* x, const float* p, float* y, std::size_t n, float m,
-                      double& k, double& T, double& P, double& D) {
+                      const Ref& rf, double& k, double& T, double& P, double& D) {
   using B = vf<Arch>;
   using BD = vd<Arch>;
   constexpr std::size_t L = B::size;
-  // Entries below m + kLow are clamped there, where exp_split returns exactly 0 (|m| < 2^22:
-  // m + kLow is within 0.25 of exact).
-  const B vm(m), vneg(-m), vlo(m + kLow<Arch>), vdlo(kLow<Arch>), zero(0.0f), one(1.0f);
+  const B vm(m), vc(rf.c), vnc(-rf.c), vlo(rf.vlo), vshift(rf.vshift), vkeep(rf.vkeep),
+      zero(0.0f), one(1.0f);
   const BD md = BD(double(m));
   BD t0(0.0), t1(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
   B kc(0.0f);
-  // e for one vector (stored when kStore), with the max entries zeroed when kSplit.
+  // e' for one vector (stored when kStore), with the max entries zeroed when kSplit.
   auto one_vec = [&](B xv, B pv, float* dst, std::size_t r) {
+    auto finish = [&](B e) {
+      if constexpr (kStore) {
+        if (r == L)
+          e.store_unaligned(dst);
+        else
+          store_part<Arch>(dst, r, e);
+      }
+      if constexpr (kSplit) {
+        const auto ismax = xv == vm;
+        kc += xsimd::select(ismax, one, zero);
+        e = xsimd::select(ismax, zero, e);
+      }
+      if constexpr (kSoft) {
+        acc_add<Arch>(p0, p1, pv);
+        BD xl, xh, pl, ph;
+        widen<Arch>(xv, xl, xh);
+        widen<Arch>(pv, pl, ph);
+        // p = 0 contributes 0 even at a masked (-inf) logit.
+        d0 += where_nonzero<Arch>(pl, pl * (xl - md));
+        d1 += where_nonzero<Arch>(ph, ph * (xh - md));
+      }
+      return e;
+    };
     B dh, dl;
-    if constexpr (kCareful) {
-      two_sum<Arch>(xv, vneg, dh, dl);
-      const auto low = dh < vdlo;  // -inf (dl NaN there) and far below the max; NaN stays
+    if constexpr (kMode == Mode::two) {
+      two_sum<Arch>(xsimd::max(vlo, xv), vnc, dh, dl);
+    } else if constexpr (kMode == Mode::careful) {
+      two_sum<Arch>(xv, vnc, dh, dl);
+      const auto low = dh < vlo;  // -inf (dl NaN there) and far below the max; NaN stays
       dl = xsimd::select(low, zero, dl);
-      dh = xsimd::select(low, vdlo, dh);
+      dh = xsimd::select(low, vlo, dh);
+    } else if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      // No clamp: lanes at or below vkeep are dropped by exp_split_keep's mask (NaN kept: the
+      // compare is unordered-true); the kept ones satisfy the Fast2Sum condition as above.
+      const __mmask16 keep = _mm512_cmp_ps_mask(xv, vkeep, _CMP_NLE_UQ);
+      dh = xv - vc;
+      if constexpr (kMode == Mode::pos)
+        dl = xv - (dh + vc);
+      else
+        dl = vnc - (dh - xv);
+      return finish(exp_split_keep<Arch>(dh, dl, vshift, keep));
     } else {
       // max(lo, x): -inf -> lo, NaN x stays NaN (maxps returns its second operand).
-      two_sum<Arch>(xsimd::max(vlo, xv), vneg, dh, dl);
-    }
-    B e = exp_split<Arch>(dh, dl);
-    if constexpr (kStore) {
-      if (r == L)
-        e.store_unaligned(dst);
+      const B xc = xsimd::max(vlo, xv);
+      dh = xc - vc;
+      if constexpr (kMode == Mode::pos)
+        dl = xc - (dh + vc);  // Fast2Sum(-c, xc)
       else
-        store_part<Arch>(dst, r, e);
+        dl = vnc - (dh - xc);  // Fast2Sum(xc, -c)
     }
-    if constexpr (kSplit) {
-      const auto ismax = xv == vm;
-      kc += xsimd::select(ismax, one, zero);
-      e = xsimd::select(ismax, zero, e);
-    }
-    if constexpr (kSoft) {
-      acc_add<Arch>(p0, p1, pv);
-      BD xl, xh, pl, ph;
-      widen<Arch>(xv, xl, xh);
-      widen<Arch>(pv, pl, ph);
-      // p = 0 contributes 0 even at a masked (-inf) logit.
-      d0 += where_nonzero<Arch>(pl, pl * (xl - md));
-      d1 += where_nonzero<Arch>(ph, ph * (xh - md));
-    }
-    return e;
+    return finish(exp_split<Arch>(dh, dl, vshift));
   };
   std::size_t i = 0;
   auto pload = [&](std::size_t j) { return kSoft ? B::load_unaligned(p + j) : zero; };
   auto at = [&](std::size_t j) { return kStore ? y + j : nullptr; };
-  // A float tree of depth 2 over 4 vectors, then the double sum: each e perturbed by <= 2
-  // roundings (2^-23 relative), and one widening per 4 vectors instead of per vector.
+  // Softmax: a float tree of depth 2 over 4 vectors, then the double sum: each e perturbed by
+  // <= 2 roundings (2^-23 relative, a uniform error of S well inside the 2.5e-7 bound), one
+  // widening per 4 vectors. kSplit (log-softmax, cross-entropy): T's relative error is the error
+  // of log S ~ T and of the loss of a dominant entry (bound 1.2e-7), so each vector is widened
+  // and summed in double (the tree measured 1.31e-7 on AVX2 at spread 100, n = 33).
   for (; i + 4 * L <= n; i += 4 * L) {
     const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
     const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
     const B ec = one_vec(B::load_unaligned(x + i + 2 * L), pload(i + 2 * L), at(i + 2 * L), L);
     const B ed = one_vec(B::load_unaligned(x + i + 3 * L), pload(i + 3 * L), at(i + 3 * L), L);
-    acc_add<Arch>(t0, t1, (ea + eb) + (ec + ed));
+    if constexpr (kSplit) {
+      acc_add<Arch>(t0, t1, ea + eb);
+      acc_add<Arch>(t0, t1, ec + ed);
+    } else {
+      acc_add<Arch>(t0, t1, (ea + eb) + (ec + ed));
+    }
   }
   for (; i + 2 * L <= n; i += 2 * L) {
     const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
@@ -348,11 +451,15 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
 }
 
 // Pass 1 over a row (see the header comment). Returns s.nan_row set for a NaN row.
+// During the pass T is the non-max mass in units of e^(x - Lr), Lr the current block reference;
+// at the end it is converted to units of e^(x - M) (one exp when Lr != M) for kSplit callers.
 template <class Arch, bool kStore, bool kSplit, bool kSoft>
 inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, RowSum& s) {
   s.nan_row = false;
   s.M = -kInf;
   s.k = s.T = s.P = s.D = 0.0;
+  double Lr = 0.0;
+  Ref rf{};
   std::size_t blk = kBlock;
   if (n > kBlock * kMaxBlocks) blk = ((n + kMaxBlocks - 1) / kMaxBlocks + 63) / 64 * 64;
   s.blk = blk;
@@ -365,16 +472,25 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       return;
     }
     if (mb > s.M) {
+      rf = make_ref(mb);
+      if (kSplit && n <= 4 * kBlock / 16 && rf.c != mb) {  // short row: Mode::two (see Ref)
+        rf.mode = Mode::two;
+        rf.c = mb;
+        rf.L = mb;
+        rf.vlo = mb - 88.7228391f;  // 128 ln2 (see make_ref)
+        rf.vshift = 12582912.0f;
+      }
       if (s.M != -kInf) {
-        const double dm = double(s.M) - double(mb);  // exact
-        s.T = (s.k + s.T) * std::exp(dm);
+        // Old mass to the new units; the old max entries (k of them) become non-max.
+        s.T = s.T * std::exp(Lr - rf.L) + s.k * std::exp(double(s.M) - rf.L);
         if constexpr (kSoft)
-          if (s.P != 0.0) s.D += dm * s.P;
+          if (s.P != 0.0) s.D += (double(s.M) - double(mb)) * s.P;  // exact difference
       }
       s.k = 0.0;
       s.M = mb;
+      Lr = rf.L;
     }
-    s.mused[s.nb++] = s.M;
+    s.Lb[s.nb++] = s.M == -kInf ? -double(kInf) : Lr;
     if (s.M == -kInf) {  // every entry so far is masked (or NaN)
       for (std::size_t i = 0; i < len; ++i)
         if (x[i0 + i] != x[i0 + i]) {
@@ -393,13 +509,50 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
     }
     const float* pb = kSoft ? p + i0 : nullptr;
     float* yb = kStore ? y + i0 : nullptr;
-    if (s.M > -4194304.0f && s.M < 4194304.0f)  // 2^22
-      block_exp<Arch, kStore, kSplit, kSoft, false>(x + i0, pb, yb, len, s.M, s.k, s.T, s.P, s.D);
-    else
-      block_exp<Arch, kStore, kSplit, kSoft, true>(x + i0, pb, yb, len, s.M, s.k, s.T, s.P, s.D);
+    switch (rf.mode) {
+      case Mode::pos:
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::pos>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
+      case Mode::neg:
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::neg>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
+      case Mode::two:
+        if constexpr (kSplit)  // (never chosen otherwise: no instantiation)
+          block_exp<Arch, kStore, kSplit, kSoft, Mode::two>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
+      default:
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::careful>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+    }
   }
   // All masked, or a NaN somewhere (it reached T, or D for soft targets).
-  if (s.M == -kInf || s.T != s.T || s.D != s.D) s.nan_row = true;
+  if (s.M == -kInf || s.T != s.T || s.D != s.D) {
+    s.nan_row = true;
+    return;
+  }
+  if constexpr (kSplit) {
+    const double Md = double(s.M);
+    const double g = Lr == Md ? 1.0 : std::exp(Lr - Md);  // e^(Lr - M), within [0.7, 1.42]
+    s.T *= g;
+    // A non-max mass below n 2^-99 may be dominated by entries whose e' were flushed (below
+    // 2^-126 each), yet log S = log1p(T) ~ T is then a normal float that needs T to full
+    // relative accuracy: recompute T in double (rare rows: every other logit >= ~68 below the
+    // max; a scalar pass with libm's exp).
+    // Not when y aliases x and was written (in-place fused gradient): x is gone; there the loss
+    // of such a row keeps only ~n 2^-126 absolute accuracy (documented).
+    if (s.T < double(n) * 0x1p-99 && !(kStore && static_cast<const void*>(y) == x)) {
+      double t = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double d = double(x[i]) - Md;
+        if (d > -746.0 && x[i] != s.M) t += std::exp(d);  // e^-746 is 0 in double; -inf skipped
+      }
+      s.T = t;
+    }
+    s.sref = Lr;  // e' of the last reference scaled by 1 / (S e^(M - Lr)): no exp per block
+    s.sden = s.S() / g;
+  } else {
+    s.sref = Lr;
+    s.sden = s.T;  // every entry in T (in units of e^(x - Lr))
+  }
 }
 
 template <class Arch>
@@ -443,15 +596,15 @@ inline void scale_block(float* y, const float* p, std::size_t n, float fh, float
   }
 }
 
-// Pass 2 of softmax over all blocks of a row.
+// Pass 2 of softmax over all blocks of a row: block b's e' = e^(x - L_b) times
+// e^(L_b - sref) / sden (one rounding as a float pair).
 template <class Arch, bool kSoft>
 inline void row_scale(float* y, const float* p, std::size_t n, const RowSum& s) {
-  const double S = s.S();
   for (std::size_t b = 0; b < s.nb; ++b) {
     const std::size_t i0 = b * s.blk;
     const std::size_t len = n - i0 < s.blk ? n - i0 : s.blk;
-    const float mb = s.mused[b];
-    const double f = mb == -kInf ? 0.0 : (mb == s.M ? 1.0 : std::exp(double(mb) - double(s.M))) / S;
+    const double Lb = s.Lb[b];
+    const double f = Lb == -double(kInf) ? 0.0 : (Lb == s.sref ? 1.0 : std::exp(Lb - s.sref)) / s.sden;
     const Split fs = split(f);
     scale_block<Arch, kSoft>(y + i0, kSoft ? p + i0 : nullptr, len, fs.hi, fs.lo);
   }
@@ -605,7 +758,10 @@ void softmax_backward_rows(const float* y, const float* dy, float* dx, std::size
     if (i < n) dot(sm::load_part<Arch>(y + i, n - i, 0.0f), sm::load_part<Arch>(dy + i, n - i, 0.0f));
     const sm::Split ss = sm::split(sm::hsum<Arch>(a0 + a1));
     const B sh(ss.hi), sl(ss.lo);
-    auto f = [&](B yv, B gv) { return yv * ((gv - sh) - sl); };
+    // y dy - y <dy,y> with one rounding of the difference: no intermediate dy - <dy,y> that
+    // could overflow (dy = +-FLT_MAX), since y dy and y <dy,y> are each at most |dy|, |<dy,y>|
+    // for y in [0, 1].
+    auto f = [&](B yv, B gv) { return fmadd<Arch>(yv, gv, -(yv * sh)) - yv * sl; };
     for (i = 0; i + L <= n; i += L)
       f(B::load_unaligned(y + i), B::load_unaligned(dy + i)).store_unaligned(dx + i);
     if (i < n)
@@ -614,6 +770,38 @@ void softmax_backward_rows(const float* y, const float* dy, float* dx, std::size
                              sm::load_part<Arch>(dy + i, n - i, 0.0f)));
   }
 }
+
+namespace sm {
+
+// e^y * 2^kb for an integer kb in [-200, 200] (as a float vector), one rounding for a normal
+// result: exp<Arch>'s reduction and polynomial with kb added to the exponent before the two-step
+// scaling, so e^y * 2^kb is neither flushed nor overflowed where e^y alone would be. NaN
+// propagates; y = -inf gives 0.
+template <class Arch>
+inline vf<Arch> exp_scaled(vf<Arch> y, vf<Arch> kb) {
+  using B = vf<Arch>;
+  using I = vi<Arch>;
+  const B yc = xsimd::min(xsimd::max(y, B(-250.0f)), B(89.0f));
+  const B n = round_nearest<Arch>(yc * B(1.44269504088896341f));
+  B r = fnmadd<Arch>(n, B(0.693359375f), yc);  // exact: |n| <= 361
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  B p(1.9875691500e-4f);
+  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
+  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
+  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
+  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
+  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
+  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  // 2^N in two normal factors, N = n + kb clamped to [-252, 254] (beyond: 0 or +inf anyway).
+  const B N = xsimd::min(xsimd::max(n + kb, B(-252.0f)), B(254.0f));
+  const I ni = xsimd::batch_cast<std::int32_t>(N);
+  const I n1 = ni >> 1;
+  const I n2 = ni - n1;
+  const B v = (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
+  return xsimd::select(xsimd::isnan(y), y + y, v);
+}
+
+}  // namespace sm
 
 template <class Arch>
 void log_softmax_backward_rows(const float* y, const float* dy, float* dx, std::size_t rows,
@@ -626,10 +814,17 @@ void log_softmax_backward_rows(const float* y, const float* dy, float* dx, std::
     std::size_t i = 0;
     for (; i + L <= n; i += L) sm::acc_add<Arch>(a0, a1, B::load_unaligned(dy + i));
     if (i < n) sm::acc_add<Arch>(a0, a1, sm::load_part<Arch>(dy + i, n - i, 0.0f));
-    const sm::Split ss = sm::split(sm::hsum<Arch>(a0 + a1));
-    const B sh(ss.hi), sl(ss.lo);
+    // sum dy = Sm 2^kb with |Sm| in [0.5, 1): e^y sum dy = (e^y 2^kb) Sm, where e^y 2^kb is
+    // computed without flushing a tiny e^y (y < -87) or overflowing a sum above FLT_MAX.
+    const double sum = sm::hsum<Arch>(a0 + a1);
+    int kb = 0;
+    (void)std::frexp(sum, &kb);  // 0, inf, NaN: kb = 0 (glibc), sum kept as is below
+    if (kb > 200) kb = 200;      // |sum| <= n FLT_MAX < 2^200 for any n here
+    if (kb < -200) kb = -200;
+    const sm::Split ss = sm::split(std::ldexp(sum, -kb));
+    const B sh(ss.hi), sl(ss.lo), vk(static_cast<float>(kb));
     auto f = [&](B yv, B gv) {
-      const B q = exp<Arch>(yv);
+      const B q = sm::exp_scaled<Arch>(yv, vk);
       return fnmadd<Arch>(q, sh, gv) - q * sl;
     };
     for (i = 0; i + L <= n; i += L)
