@@ -364,6 +364,40 @@ TEST_SUITE("softmax") {
           CHECK(std::fabs(ld_t(dx[i]) - w) <= 2.5e-7L * y[i] * (std::fabs(ld_t(dy[i])) + std::fabs(dot)));
         }
       }
+      // F8 (fuzz seed corpus on AVX2, n = 762: dx = -inf where the true value is -2.79e38):
+      // log_softmax_backward's factor e^y 2^k (k the exponent of sum dy, |sum 2^-k| in [0.5, 1))
+      // overflowed up to 2x below |e^y sum dy|. Now every finite true dx is finite: here
+      // e^y sum dy ~ 3.4e38 and 1.7e38 (dx ~ -1.7e38), with sums just below and above FLT_MAX,
+      // and a tiny sum where the products are small normal floats.
+      for (float d : {1.7e38f, 1.0e38f, 3e38f, 1e-37f}) {
+        CAPTURE(d);
+        float y[4] = {-1e-3f, -0.693f, -7.0f, 0.0f}, dy[4] = {d, d, -d, d}, dx[4];
+        simdense::log_softmax_backward(y, dy, dx, 4);
+        const ld_t S = 2 * ld_t(d);
+        for (int i = 0; i < 4; ++i) {
+          CAPTURE(i);
+          const ld_t w = ld_t(dy[i]) - std::exp(ld_t(y[i])) * S;
+          if (std::fabs(w) > ld_t(FLT_MAX)) {
+            CHECK(std::isinf(dx[i]));
+            continue;
+          }
+          CHECK(std::isfinite(dx[i]));
+          const ld_t tol = 2.5e-7L * (std::fabs(ld_t(dy[i])) + std::exp(ld_t(y[i])) * S * (2 + std::fabs(ld_t(y[i]))));
+          CHECK(std::fabs(ld_t(dx[i]) - w) <= tol);
+        }
+      }
+      // An infinite sum dy gives the limits, as the scalar reference: -inf where dy is finite
+      // and e^y > 0 (also e^-1774, which is 0 in float: fuzzer input), NaN (inf - inf) at the
+      // infinite entry and where y = -inf (0 * inf).
+      {
+        float y[5] = {-1.0f, -2.0f, -3.0f, -1774.45605f, -kInf}, dy[5] = {1.0f, kInf, -5.0f, 0.0f, 0.0f}, dx[5];
+        simdense::log_softmax_backward(y, dy, dx, 5);
+        CHECK(dx[0] == -kInf);
+        CHECK(std::isnan(dx[1]));
+        CHECK(dx[2] == -kInf);
+        CHECK(dx[3] == -kInf);
+        CHECK(std::isnan(dx[4]));
+      }
       // F3: [0, -88.5 x 10]: the non-max mass 10 e^-88.5 ~ 3.7e-38 underflows as float terms,
       // yet the loss log1p(10 e^-88.5) and log-softmax of the max are normal floats: relative
       // accuracy there (also with more mass spread over [-104, -87] below the max).

@@ -58,17 +58,21 @@ void log_softmax_batch(const float* x, float* y, std::size_t rows, std::size_t n
 // in double; each dx_i = y_i dy_i - y_i <dy,y> (no intermediate dy - <dy,y>, which could overflow
 // for |dy| near FLT_MAX) for the given y and dy within 3 roundings:
 // |error| <= 2.5e-7 * y_i * (|dy_i| + |<dy,y>|). dx overflows to +-inf only when its true value
-// exceeds FLT_MAX.
+// exceeds FLT_MAX. (|<dy,y>| > FLT_MAX, possible only when y is not a probability vector, may
+// give a non-finite row.)
 // dx may alias y or dy exactly; no partial overlaps. n = 0 is a no-op.
 void softmax_backward(const float* y, const float* dy, float* dx, std::size_t n);
 
 // log_softmax_backward: dx = dy - softmax(x) * sum(dy), with softmax(x) = e^y taken from the
 // log-softmax output y of the forward pass (so the error of that term grows with |y| as the
-// rounding of y does: <= (1.5 + |y|) * 6e-8 relative of e^y); sum(dy) in double. The product
-// e^y * sum(dy) is formed as (e^y 2^k) * (sum(dy) 2^-k), k the exponent of the sum, so it is
-// neither flushed when e^y is below the float range (y < -87) nor overflowed when sum(dy)
-// exceeds FLT_MAX (the double sum); only a true dx beyond FLT_MAX gives +-inf. dx may alias y
-// or dy exactly. n = 0 is a no-op.
+// rounding of y does: <= (1.5 + |y|) * 6e-8 relative of e^y * sum(dy) on AVX2 / AVX-512,
+// (3 + |y|) * 6e-8 on SSE2, whose exp has 2 ULP and no fused multiply-add), plus one rounding
+// of dx; sum(dy) in double. The product e^y * sum(dy) is formed as (e^y 2^k) * (sum(dy) 2^-k),
+// k the exponent of the sum (at half scale where it is above ~2^99), so it is neither flushed
+// when e^y is below the float range (y < -87) nor overflowed when sum(dy) or the product
+// exceeds FLT_MAX: every dx whose true value is finite is finite (for y <= 250), only a true
+// dx beyond FLT_MAX gives +-inf. An infinite sum(dy) gives the limits dy - (+-inf) (NaN where
+// y = -inf or NaN). dx may alias y or dy exactly. n = 0 is a no-op.
 void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_t n);
 
 // Batched backward passes: row r of each matrix at ptr + r*ld, ld >= n.

@@ -184,9 +184,28 @@ inline void two_sum(vf<Arch> a, vf<Arch> b, vf<Arch>& s, vf<Arch>& e) {
 struct Split {
   float hi, lo;
 };
+// v = hi + lo to float precision twice over. When v is not finite or beyond the float range, hi
+// is +-inf or NaN and lo is 0 (not inf - inf = NaN), so an infinite row sum gives the limits the
+// scalar reference gives (e.g. dx = -inf) rather than a NaN row.
 inline Split split(double v) {
   const float hi = static_cast<float>(v);
-  return {hi, static_cast<float>(v - double(hi))};
+  const double lo = v - double(hi);
+  return {hi, lo - lo == 0.0 ? static_cast<float>(lo) : 0.0f};
+}
+
+// e^r = 1 + (r + r^2 P(r)) for |r| <= ln2/2 + 2e-4, P of degree 4, minimax with float
+// coefficients (those of exp_impl in math-inl.hpp): relative error 1.1e-8 (0.18 ULP), one
+// operation less than Cephes' degree-5 P (1.3e-9), whose accuracy the bounds did not need: the
+// worst errors measured by tests/test_softmax.cpp moved by < 1e-8 (see the README).
+template <class Arch>
+inline vf<Arch> exp_poly(vf<Arch> r) {
+  using B = vf<Arch>;
+  B p(1.392621896e-03f);
+  p = fmadd<Arch>(p, r, B(8.363207802e-03f));
+  p = fmadd<Arch>(p, r, B(4.166655615e-02f));
+  p = fmadd<Arch>(p, r, B(1.666657627e-01f));
+  p = fmadd<Arch>(p, r, B(0.5f));
+  return fmadd<Arch>(p * r, r, r) + B(1.0f);
 }
 
 // e^(dh + dl) * 2^s for |dl| <= ulp(dh)/2, with vshift = 1.5 * 2^23 + s (s a small integer).
@@ -208,13 +227,7 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
   r = r + dl;
   // 1 + (r + r^2 P(r)): a Horner form over all 8 coefficients saves one operation but its extra
   // rounding of 1 + r P pushed log-softmax to 1.3e-7 (bound 1.2e-7) at spread 100.
-  B p(1.9875691500e-4f);
-  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
-  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
-  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
-  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
-  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
-  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  const B p = exp_poly<Arch>(r);
   // n + s clamped to >= -127 (bits of +0): under a caller's directed rounding mode t can be
   // one below the round-to-nearest value, and n + s = -128 would give the bits of -inf.
   const B tc = xsimd::max(t, B(12582912.0f - 127.0f));
@@ -235,13 +248,7 @@ inline vf<Arch> exp_split_keep(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift, __mmas
   B r = fnmadd<Arch>(n, B(0.693359375f), dh);
   r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
   r = r + dl;
-  B p(1.9875691500e-4f);
-  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
-  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
-  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
-  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
-  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
-  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  const B p = exp_poly<Arch>(r);
   return _mm512_maskz_scalef_ps(keep, p, t - B(12582912.0f));  // t - 1.5 * 2^23 = n + s
 }
 
@@ -349,6 +356,10 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
   BD t0(0.0), t1(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
   B kc(0.0f);
   // e' for one vector (stored when kStore), with the max entries zeroed when kSplit.
+  constexpr bool kAvx512 = std::is_base_of_v<xsimd::avx512f, Arch>;
+  // AVX-512 without a store: the max entries of kSplit are dropped by exp_split_keep's mask
+  // (counted by a masked add) instead of a compare and two selects on e.
+  constexpr bool kMaskSplit = kAvx512 && kSplit && !kStore && kMode != Mode::careful;
   auto one_vec = [&](B xv, B pv, float* dst, std::size_t r) {
     auto finish = [&](B e) {
       if constexpr (kStore) {
@@ -357,7 +368,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
         else
           store_part<Arch>(dst, r, e);
       }
-      if constexpr (kSplit) {
+      if constexpr (kSplit && !kMaskSplit) {
         const auto ismax = xv == vm;
         kc += xsimd::select(ismax, one, zero);
         e = xsimd::select(ismax, zero, e);
@@ -374,23 +385,32 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       return e;
     };
     B dh, dl;
-    if constexpr (kMode == Mode::two) {
+    if constexpr (kAvx512 && kMode != Mode::careful) {
+      // No clamp: lanes at or below vkeep are dropped by exp_split_keep's mask (NaN kept: the
+      // compare is unordered-true); the kept ones satisfy the Fast2Sum condition as above.
+      __mmask16 keep = _mm512_cmp_ps_mask(xv, vkeep, _CMP_NLE_UQ);
+      if constexpr (kMaskSplit) {
+        const __mmask16 ismax = _mm512_cmp_ps_mask(xv, vm, _CMP_EQ_OQ);
+        kc = _mm512_mask_add_ps(kc, ismax, kc, one);
+        keep = _kandn_mask16(ismax, keep);
+      }
+      if constexpr (kMode == Mode::two) {
+        two_sum<Arch>(xv, vnc, dh, dl);  // -inf: NaN in dropped lanes only
+      } else {
+        dh = xv - vc;
+        if constexpr (kMode == Mode::pos)
+          dl = xv - (dh + vc);
+        else
+          dl = vnc - (dh - xv);
+      }
+      return finish(exp_split_keep<Arch>(dh, dl, vshift, keep));
+    } else if constexpr (kMode == Mode::two) {
       two_sum<Arch>(xsimd::max(vlo, xv), vnc, dh, dl);
     } else if constexpr (kMode == Mode::careful) {
       two_sum<Arch>(xv, vnc, dh, dl);
       const auto low = dh < vlo;  // -inf (dl NaN there) and far below the max; NaN stays
       dl = xsimd::select(low, zero, dl);
       dh = xsimd::select(low, vlo, dh);
-    } else if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      // No clamp: lanes at or below vkeep are dropped by exp_split_keep's mask (NaN kept: the
-      // compare is unordered-true); the kept ones satisfy the Fast2Sum condition as above.
-      const __mmask16 keep = _mm512_cmp_ps_mask(xv, vkeep, _CMP_NLE_UQ);
-      dh = xv - vc;
-      if constexpr (kMode == Mode::pos)
-        dl = xv - (dh + vc);
-      else
-        dl = vnc - (dh - xv);
-      return finish(exp_split_keep<Arch>(dh, dl, vshift, keep));
     } else {
       // max(lo, x): -inf -> lo, NaN x stays NaN (maxps returns its second operand).
       const B xc = xsimd::max(vlo, xv);
@@ -477,7 +497,8 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
         rf.mode = Mode::two;
         rf.c = mb;
         rf.L = mb;
-        rf.vlo = mb - 88.7228391f;  // 128 ln2 (see make_ref)
+        rf.vlo = mb - 89.4159862f;   // 129 ln2 (see make_ref)
+        rf.vkeep = mb - 87.6831321f;  // 126.5 ln2 (AVX-512, see exp_split_keep)
         rf.vshift = 12582912.0f;
       }
       if (s.M != -kInf) {
@@ -612,10 +633,54 @@ inline void row_scale(float* y, const float* p, std::size_t n, const RowSum& s) 
 
 }  // namespace sm
 
+namespace sm {
+
+// Softmax of a row that fits one vector (n <= lanes), in registers: max, e = e^(x - m) with
+// x - m split exactly by TwoSum (c = m: no reference shift, no block bookkeeping), S in double,
+// y = e (1/S as a float pair). The same roundings as the general path (e one rounding, y one
+// more), so the same bound. Returns false (nothing written) when |m| >= 2^22, where the clamp
+// below would round too coarsely to keep masked entries exactly 0: the general path takes those.
+template <class Arch>
+inline bool short_softmax(const float* x, float* y, std::size_t n) {
+  using B = vf<Arch>;
+  using BD = vd<Arch>;
+  constexpr std::size_t L = B::size;
+  const B xv = n == L ? B::load_unaligned(x) : load_part<Arch>(x, n, -kInf);
+  const float m = hmax<Arch>(xv);  // a NaN may or may not win here; it reaches S below
+  if (!(m > -4194304.0f && m < 4194304.0f)) {
+    if (m > -kInf && m < kInf) return false;  // |m| >= 2^22
+    fill<Arch>(y, n, kNaN);  // +inf, NaN, or every entry -inf: a NaN row
+    return true;
+  }
+  // 129 ln2 below m (|m| < 2^22: within 0.25): n <= -128 there under any rounding mode, so
+  // exp_split gives exactly 0 for clamped and masked lanes (see make_ref).
+  const B vlo(m - 89.4159862f);
+  B dh, dl;
+  two_sum<Arch>(xsimd::max(vlo, xv), B(-m), dh, dl);  // NaN x stays NaN (second operand)
+  const B e = exp_split<Arch>(dh, dl, B(12582912.0f));
+  BD lo, hi;
+  widen<Arch>(e, lo, hi);
+  const double S = hsum<Arch>(lo + hi);
+  if (S != S) {
+    fill<Arch>(y, n, kNaN);
+    return true;
+  }
+  const Split f = split(1.0 / S);
+  const B v = fmadd<Arch>(e, B(f.hi), e * B(f.lo));
+  if (n == L)
+    v.store_unaligned(y);
+  else
+    store_part<Arch>(y, n, v);
+  return true;
+}
+
+}  // namespace sm
+
 template <class Arch>
 void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n, std::size_t ld) {
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
+    if (n <= vf<Arch>::size && sm::short_softmax<Arch>(x, y, n)) continue;
     sm::row_pass1<Arch, true, false, false>(x, nullptr, y, n, s);
     if (s.nan_row) {
       sm::fill<Arch>(y, n, sm::kNaN);
@@ -640,6 +705,48 @@ inline void log_pass(const float* x, float* y, std::size_t n, F f) {
   if (i < n) sm::store_part<Arch>(y + i, n - i, f(sm::load_part<Arch>(x + i, n - i, 0.0f)));
 }
 
+namespace sm {
+
+// Pass 1 of log-softmax for a row that fits one vector (n <= lanes), in registers: M, and
+// S = k + T (k entries equal to M, T the rest in double) against c = M split by TwoSum, as
+// Mode::two. Returns 1 with s.nan_row, s.M, s.k, s.T set, or 0 (nothing decided) when the
+// general path must run: |M| >= 2^22 (see short_softmax) or a non-max mass below n 2^-99
+// (the general path recomputes it in double).
+template <class Arch>
+inline int short_log_stats(const float* x, std::size_t n, RowSum& s) {
+  using B = vf<Arch>;
+  using BD = vd<Arch>;
+  constexpr std::size_t L = B::size;
+  const B xv = n == L ? B::load_unaligned(x) : load_part<Arch>(x, n, -kInf);
+  const float m = hmax<Arch>(xv);
+  s.nan_row = false;
+  if (!(m > -4194304.0f && m < 4194304.0f)) {
+    if (m > -kInf && m < kInf) return 0;
+    s.nan_row = true;
+    return 1;
+  }
+  const B vm(m), vlo(m - 89.4159862f);  // 129 ln2 below m (see short_softmax)
+  B dh, dl;
+  two_sum<Arch>(xsimd::max(vlo, xv), -vm, dh, dl);
+  const B e = exp_split<Arch>(dh, dl, B(12582912.0f));
+  const auto ismax = xv == vm;
+  BD lo, hi, kl, kh;
+  widen<Arch>(xsimd::select(ismax, B(0.0f), e), lo, hi);
+  widen<Arch>(xsimd::select(ismax, B(1.0f), B(0.0f)), kl, kh);
+  const double T = hsum<Arch>(lo + hi);
+  if (T != T) {
+    s.nan_row = true;
+    return 1;
+  }
+  if (T < double(n) * 0x1p-99) return 0;
+  s.M = m;
+  s.k = hsum<Arch>(kl + kh);
+  s.T = T;
+  return 1;
+}
+
+}  // namespace sm
+
 template <class Arch>
 void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
                       std::size_t ld) {
@@ -647,7 +754,8 @@ void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
   using BD = vd<Arch>;
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
-    sm::row_pass1<Arch, false, true, false>(x, nullptr, nullptr, n, s);
+    const int short_row = n <= B::size ? sm::short_log_stats<Arch>(x, n, s) : 0;
+    if (short_row == 0) sm::row_pass1<Arch, false, true, false>(x, nullptr, nullptr, n, s);
     if (s.nan_row) {
       sm::fill<Arch>(y, n, sm::kNaN);
       continue;
@@ -781,7 +889,8 @@ template <class Arch>
 inline vf<Arch> exp_scaled(vf<Arch> y, vf<Arch> kb) {
   using B = vf<Arch>;
   using I = vi<Arch>;
-  const B yc = xsimd::min(xsimd::max(y, B(-250.0f)), B(89.0f));
+  // |y| <= 250: n within +-361, where the two-constant reduction below is exact.
+  const B yc = xsimd::min(xsimd::max(y, B(-250.0f)), B(250.0f));
   const B n = round_nearest<Arch>(yc * B(1.44269504088896341f));
   B r = fnmadd<Arch>(n, B(0.693359375f), yc);  // exact: |n| <= 361
   r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
@@ -816,6 +925,14 @@ void log_softmax_backward_rows(const float* y, const float* dy, float* dx, std::
     if (i < n) sm::acc_add<Arch>(a0, a1, sm::load_part<Arch>(dy + i, n - i, 0.0f));
     // sum dy = Sm 2^kb with |Sm| in [0.5, 1): e^y sum dy = (e^y 2^kb) Sm, where e^y 2^kb is
     // computed without flushing a tiny e^y (y < -87) or overflowing a sum above FLT_MAX.
+    // Per lane, where e^y |sum| >= ~2^99 ("big" lanes), dx is computed at half scale,
+    // dx = 2 (dy/2 - (e^y 2^(kb-2)) (2 Sm)): both factors and the product are then at most
+    // |e^y sum| / 2 <= FLT_MAX whenever dx and dy are finite (|e^y sum| = |dy - dx| <= 2 FLT_MAX),
+    // so a finite true dx is never lost to an infinite factor or product (e^y 2^kb alone
+    // overflows up to 2x below |e^y sum|: dx = -2.8e38 came out -inf; SSE2 rounds the product
+    // on its own). Halving and doubling are exact there (|dy/2| only loses bits far below the
+    // result's rounding). Elsewhere the factor e^y 2^kb stays >= |e^y sum| (never subnormal
+    // while the product is normal).
     const double sum = sm::hsum<Arch>(a0 + a1);
     int kb = 0;
     (void)std::frexp(sum, &kb);  // 0, inf, NaN: kb = 0 (glibc), sum kept as is below
@@ -823,9 +940,20 @@ void log_softmax_backward_rows(const float* y, const float* dy, float* dx, std::
     if (kb < -200) kb = -200;
     const sm::Split ss = sm::split(std::ldexp(sum, -kb));
     const B sh(ss.hi), sl(ss.lo), vk(static_cast<float>(kb));
+    const B sh2 = sh + sh, sl2 = sl + sl, vk2 = vk - B(2.0f), half(0.5f), one(1.0f), two(2.0f);
+    // e^y 2^kb >= 2^100 (so e^y |sum| >= 2^99) from y >= (100 - kb) ln2.
+    const B big_from(static_cast<float>((100 - kb) * 0.6931471805599453));
+    // An infinite sum (an infinite dy): e^y sum is +-inf for every y > -inf however small e^y
+    // (the limit the long double reference gives), NaN for y = -inf (0 * inf) or NaN.
+    const bool inf_sum = sum - sum != 0.0 && sum == sum;
+    const B vsum(static_cast<float>(sum)), ninf(-sm::kInf), nan(sm::kNaN);
     auto f = [&](B yv, B gv) {
-      const B q = sm::exp_scaled<Arch>(yv, vk);
-      return fnmadd<Arch>(q, sh, gv) - q * sl;
+      if (inf_sum) return gv - xsimd::select(yv > ninf, vsum, nan);
+      const auto big = yv >= big_from;
+      const B q = sm::exp_scaled<Arch>(yv, xsimd::select(big, vk2, vk));
+      const B d = fnmadd<Arch>(q, xsimd::select(big, sh2, sh), gv * xsimd::select(big, half, one)) -
+                  q * xsimd::select(big, sl2, sl);
+      return d * xsimd::select(big, two, one);
     };
     for (i = 0; i + L <= n; i += L)
       f(B::load_unaligned(y + i), B::load_unaligned(dy + i)).store_unaligned(dx + i);
