@@ -390,13 +390,15 @@ TEST_SUITE("softmax") {
       // and e^y > 0 (also e^-1774, which is 0 in float: fuzzer input), NaN (inf - inf) at the
       // infinite entry and where y = -inf (0 * inf).
       {
-        float y[5] = {-1.0f, -2.0f, -3.0f, -1774.45605f, -kInf}, dy[5] = {1.0f, kInf, -5.0f, 0.0f, 0.0f}, dx[5];
-        simdense::log_softmax_backward(y, dy, dx, 5);
+        float y[6] = {-1.0f, -2.0f, -3.0f, -1774.45605f, -kInf, -1.60613968e38f},
+              dy[6] = {1.0f, kInf, -5.0f, 0.0f, 0.0f, -1.0f}, dx[6];
+        simdense::log_softmax_backward(y, dy, dx, 6);
         CHECK(dx[0] == -kInf);
         CHECK(std::isnan(dx[1]));
         CHECK(dx[2] == -kInf);
         CHECK(dx[3] == -kInf);
         CHECK(std::isnan(dx[4]));
+        CHECK(dx[5] == -kInf);
       }
       // F3: [0, -88.5 x 10]: the non-max mass 10 e^-88.5 ~ 3.7e-38 underflows as float terms,
       // yet the loss log1p(10 e^-88.5) and log-softmax of the max are normal floats: relative

@@ -240,7 +240,9 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
 // n + s, scalef) against 4 (clamp, shift, add, multiply). keep = x > L - 126.5 ln2 (or NaN), so
 // n + s >= -127 in kept lanes (a result there below 2^-126 is the true subnormal value) and the
 // dropped lanes (masked -inf, far below the max, padding) are exactly 0 without an underflow.
-template <class Arch>
+// kNoShift: the caller guarantees s = 0 (vshift = 1.5 * 2^23), so n + s is n (one operation
+// less).
+template <class Arch, bool kNoShift = false>
 inline vf<Arch> exp_split_keep(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift, __mmask16 keep) {
   using B = vf<Arch>;
   const B t = fmadd<Arch>(dh, B(1.44269504088896341f), vshift);
@@ -249,6 +251,7 @@ inline vf<Arch> exp_split_keep(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift, __mmas
   r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
   r = r + dl;
   const B p = exp_poly<Arch>(r);
+  if constexpr (kNoShift) return _mm512_maskz_scalef_ps(keep, p, n);
   return _mm512_maskz_scalef_ps(keep, p, t - B(12582912.0f));  // t - 1.5 * 2^23 = n + s
 }
 
@@ -403,7 +406,9 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
         else
           dl = vnc - (dh - xv);
       }
-      return finish(exp_split_keep<Arch>(dh, dl, vshift, keep));
+      // neg and two: s = 0 (see Ref).
+      constexpr bool kNoShift = kMode == Mode::neg || kMode == Mode::two;
+      return finish(exp_split_keep<Arch, kNoShift>(dh, dl, vshift, keep));
     } else if constexpr (kMode == Mode::two) {
       two_sum<Arch>(xsimd::max(vlo, xv), vnc, dh, dl);
     } else if constexpr (kMode == Mode::careful) {
@@ -493,7 +498,11 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
     }
     if (mb > s.M) {
       rf = make_ref(mb);
-      if (kSplit && n <= 4 * kBlock / 16 && rf.c != mb) {  // short row: Mode::two (see Ref)
+      // Short row: Mode::two (see Ref). Its TwoSum costs 3 operations per vector more than
+      // Fast2Sum, which needs one libm exp per row at the end (T from L to M): cheaper up to
+      // ~256 floats (16 AVX-512 vectors: ~50 operations, ~10 ns), dearer beyond (n = 1000 was
+      // ~10% slower with Mode::two).
+      if (kSplit && n <= 256 && rf.c != mb) {
         rf.mode = Mode::two;
         rf.c = mb;
         rf.L = mb;
@@ -764,13 +773,20 @@ void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
     const double K = -(double(s.M) + lsd);  // y = x + K
     if (lsd >= 0x1p-20 * (-K < 0 ? K : -K)) {
       // Float path: K as hi + lo (error <= 2^-47 |K| <= 2^-27 L <= 2^-27 |y|), y = x + K by
-      // TwoSum, rounded once: <= 0.6 ULP. 10 operations per vector against 14 in double.
+      // TwoSum, rounded once: <= 0.6 ULP. 10 operations per vector (9 on AVX-512, whose masked
+      // add keeps -inf lanes) against 12 uops in double (the AVX-512 / AVX2 widening and
+      // narrowing conversions are 2 uops each).
       const sm::Split ks = sm::split(K);
       const B kh(ks.hi), kl(ks.lo), ninf(-sm::kInf);
       log_pass<Arch>(x, y, n, [&](B xv) {
         B t, e;
         sm::two_sum<Arch>(xv, kh, t, e);
-        return xsimd::select(xv == ninf, ninf, t + (e + kl));  // -inf: e is NaN
+        if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+          // -inf lanes keep t = -inf + kh = -inf (e is NaN there)
+          return B(_mm512_mask_add_ps(t, _mm512_cmp_ps_mask(xv, ninf, _CMP_NEQ_UQ), t, e + kl));
+        } else {
+          return xsimd::select(xv == ninf, ninf, t + (e + kl));  // -inf: e is NaN
+        }
       });
     } else {
       // A dominant entry (log S tiny next to |M|): y = (x - M) - log S in double (x - M exact
