@@ -386,6 +386,18 @@ TEST_SUITE("softmax") {
           CHECK(std::fabs(ld_t(dx[i]) - w) <= tol);
         }
       }
+      // A sum of exactly 2^130 (its lo part 0) with e^y ~ 1: the factor e^y 2^(k-2) overflows
+      // (dx = -1.4e39 is -inf) and must not meet lo = 0 as inf * 0 = NaN (fuzz finding).
+      {
+        std::vector<float> y(69, -1.99999998e-37f), dy(69, 0.0f), dx(69);
+        for (std::size_t i = 0; i < 8; ++i) dy[i] = 0x1p127f;  // sum 2^130 (- 1: rounds away)
+        dy[8] = -1.0f;
+        simdense::log_softmax_backward(y.data(), dy.data(), dx.data(), 69);
+        for (std::size_t i = 0; i < 69; ++i) {
+          CAPTURE(i);
+          CHECK(dx[i] == -kInf);  // dy_i - ~2^130 for every |dy_i| <= 2^127: beyond -FLT_MAX
+        }
+      }
       // An infinite sum dy gives the limits, as the scalar reference: -inf where dy is finite
       // and e^y > 0 (also e^-1774, which is 0 in float: fuzzer input), NaN (inf - inf) at the
       // infinite entry and where y = -inf (0 * inf).

@@ -956,7 +956,8 @@ void log_softmax_backward_rows(const float* y, const float* dy, float* dx, std::
     if (kb < -200) kb = -200;
     const sm::Split ss = sm::split(std::ldexp(sum, -kb));
     const B sh(ss.hi), sl(ss.lo), vk(static_cast<float>(kb));
-    const B sh2 = sh + sh, sl2 = sl + sl, vk2 = vk - B(2.0f), half(0.5f), one(1.0f), two(2.0f);
+    const B sh2 = sh + sh, sl2 = sl + sl, vk2 = vk - B(2.0f), half(0.5f), one(1.0f), two(2.0f),
+        flt_max(std::numeric_limits<float>::max());
     // e^y 2^kb >= 2^100 (so e^y |sum| >= 2^99) from y >= (100 - kb) ln2.
     const B big_from(static_cast<float>((100 - kb) * 0.6931471805599453));
     // An infinite sum (an infinite dy): e^y sum is +-inf for every y > -inf however small e^y
@@ -967,8 +968,10 @@ void log_softmax_backward_rows(const float* y, const float* dy, float* dx, std::
       if (inf_sum) return gv - xsimd::select(yv > ninf, vsum, nan);
       const auto big = yv >= big_from;
       const B q = sm::exp_scaled<Arch>(yv, xsimd::select(big, vk2, vk));
+      // q = inf (big lanes, |e^y sum| > 2 FLT_MAX: dx is +-inf) must not meet sl = 0 as
+      // inf * 0 = NaN: the lo term takes q clamped to FLT_MAX (q finite: unchanged).
       const B d = fnmadd<Arch>(q, xsimd::select(big, sh2, sh), gv * xsimd::select(big, half, one)) -
-                  q * xsimd::select(big, sl2, sl);
+                  xsimd::min(q, flt_max) * xsimd::select(big, sl2, sl);
       return d * xsimd::select(big, two, one);
     };
     for (i = 0; i + L <= n; i += L)
