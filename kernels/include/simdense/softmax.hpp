@@ -2,10 +2,11 @@
 // labels and soft targets, each with a fused gradient) and sigmoid binary cross-entropy.
 //
 // Method (every ISA): per row an online max-and-sum pass in blocks of 4096 floats (block max,
-// then e^(x - L) against a reference L within ln2/2 of the running max, with x - reference split
-// exactly into hi + lo (Fast2Sum; TwoSum for |max| >= 2^22), so the rounding of x - max is never
-// amplified by exp; the sum accumulates in double and is rescaled in double when the running max
-// grows), then one normalize pass. Relative errors below are measured
+// then e^(x - L) against a reference L near the running max m; the rounding of x - m is never
+// amplified by exp: for |m| < 2^14, L is m rounded to 2^-9 and exp's reduction r = x - (L + n C1)
+// is exact up to one rounding at |r| <= ln2/2; beyond, x - L is split exactly into hi + lo
+// (Fast2Sum, TwoSum for |m| >= 2^22); the sum accumulates in double and is rescaled in double
+// when the running max grows), then one normalize pass. Relative errors below are measured
 // against long double references (tests/test_softmax.cpp) at logit spreads 1, 100 and 10000
 // and row lengths 10 ... 32000, masked (-inf) entries included.
 //

@@ -3,19 +3,22 @@
 //
 // One row, in blocks of kBlock floats (a block stays in L1 between its two visits):
 //   pass 1, per block: block max (and NaN / +inf detection), then e'_i = e^(x_i - L) against a
-//     reference L within ln2/2 of the running max m (see Ref / make_ref): x - c is split exactly
-//     into dh + dl by Fast2Sum (3 operations; the reference c is chosen so that its exponent is
-//     never below that of a clamped x), dl enters exp's reduced argument, and the scaling 2^s of
-//     L = c - s ln2 is folded into exp's 2^n. So the rounding of x - m (|x - m| * 2^-24, e.g.
-//     4e-6 at spread 100) never reaches e'. Sums in double: softmax over float pairs of depth-2
+//     reference L near the running max m (see Ref / make_ref). |m| < 2^14 (Mode::grid): L = c =
+//     m rounded to 2^-9, and exp's reduction r = x - (c + n C1) has c + n C1 exact (exp_grid).
+//     Otherwise x - c is split exactly into dh + dl by Fast2Sum (3 operations; c is chosen so
+//     that its exponent is never below that of a clamped x), dl enters exp's reduced argument,
+//     and the scaling 2^s of L = c - s ln2 is folded into exp's 2^n. Either way the rounding of
+//     x - m (|x - m| * 2^-24, e.g. 4e-6 at spread 100) never reaches e'. Sums in double: softmax over float pairs of depth-2
 //     trees, log-softmax / cross-entropy over float pairs (one rounding per term), as S = k + T,
 //     k = entries equal to m (counted apart), T = the rest, so log S = log k + log1p(T/k) keeps a
 //     tiny non-max mass (recomputed in double with libm when it is below n 2^-99, where float
 //     terms underflow). When the running max grows, T is moved to the new reference in double.
 //   pass 2: softmax y = e' * (e^(L_block - L) / S) with that factor as a float hi + lo pair (one
-//     rounding), or log-softmax y = ((x - M) - log S) as double-float sums (one rounding).
-// Errors (relative, per element): e' one rounding + <= 0.2 of one from the polynomial; S
-// correlated with the same roundings; the product one rounding: <= 2.5e-7 measured bound.
+//     rounding), or log-softmax y = x + K by TwoSum with K = -(M + log S) as a float pair, or
+//     (x - M) - log S in double when log S is tiny next to |M| (one rounding).
+// Errors (relative, per element): e' one rounding + <= 0.2 of one from the polynomial + two
+// 2^-26 roundings of r; S correlated with the same roundings; the product one rounding: the
+// 2.5e-7 bound, measured <= 1.8e-7 (tests/test_softmax.cpp).
 #pragma once
 
 #include <cmath>  // std::exp/log/log1p on doubles: extern libm functions, no inline ODR risk
@@ -294,6 +297,7 @@ enum class Mode { pos, neg, two, careful, grid };
 // e^(x - L) with L = c - s ln2, xc = max(x, vlo), and x - c split exactly into dh + dl by
 // Fast2Sum (3 operations instead of TwoSum's 6). Fast2Sum(a, b) is exact when exponent(a) >=
 // exponent(b), which each mode guarantees for every clamped xc in [vlo, m]:
+//   |m| < 2^14    (grid, checked first): c = m rounded to 2^-9, s = 0, no split (exp_grid).
 //   m <= 0        (neg): c = m, s = 0, a = xc (|xc| >= |m|).
 //   m >= 88       (pos): c = m, s = 0, a = -m (xc >= m - 88.03 >= -m).
 //   0 < m < 88    (pos): c = 88, s = round((88 - m) / ln2) in [0, 127], a = -88 (|xc| < 128, the
