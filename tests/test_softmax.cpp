@@ -1,6 +1,7 @@
 // softmax, log-softmax, cross-entropy (labels, soft targets), their gradients and backward
 // passes, sigmoid BCE: every ISA against long double references computed here.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -308,6 +309,151 @@ TEST_SUITE("softmax") {
       simdense::log_softmax_backward(nullptr, nullptr, nullptr, 0);
       CHECK(simdense::cross_entropy_soft(nullptr, 0, nullptr, 0) == 0.0f);
       CHECK(simdense::cross_entropy_soft_grad(nullptr, 0, nullptr, 0, nullptr) == 0.0f);
+    });
+  }
+
+  // Differential-fuzzing findings (robustness branch, tests/fuzz/repro/softmax_findings.cpp):
+  // one regression check each, every ISA against long double.
+  TEST_CASE("fuzz findings: extreme logits and gradients") {
+    test::for_each_isa([](Isa isa) {
+      // F5: a logit ~FLT_MAX below the max: -inf when the true value overflows, else exact.
+      {
+        float x[3] = {3.5e36f, -3.4e38f, 0.0f}, y[3];
+        simdense::log_softmax(x, y, 3);
+        CHECK(y[1] == -kInf);
+        CHECK(y[0] == 0.0f);
+        CHECK(rel(y[2], -3.5e36L) <= logsm_bound(isa));
+        float x2[2] = {1.4e38f, -6.0e37f}, y2[2];
+        simdense::log_softmax(x2, y2, 2);
+        CHECK(rel(y2[1], ld_t(-6.0e37f) - ld_t(1.4e38f)) <= logsm_bound(isa));
+        CHECK(y2[0] == 0.0f);
+      }
+      // F4: log_softmax_backward with sum dy > FLT_MAX (the sum is finite in double).
+      {
+        float y[3] = {-4.3f, -10.0f, -10.0f}, dy[3] = {20.0f, 3e38f, 3e38f}, dx[3];
+        simdense::log_softmax_backward(y, dy, dx, 3);
+        const ld_t S = 20.0L + 2 * ld_t(3e38f);
+        for (int i = 0; i < 3; ++i) {
+          CAPTURE(i);
+          const ld_t w = ld_t(dy[i]) - std::exp(ld_t(y[i])) * S;
+          CHECK(std::isfinite(dx[i]));
+          // the documented bound of log_softmax_backward (tolerance as in the test above)
+          const ld_t tol = 2.5e-7L * (std::fabs(ld_t(dy[i])) + std::exp(ld_t(y[i])) * S * (2 + std::fabs(ld_t(y[i]))));
+          CHECK(std::fabs(ld_t(dx[i]) - w) <= tol);
+        }
+      }
+      // F6: log_softmax_backward with e^y below the float range and a huge sum: the product
+      // e^y sum dy ~ 1.9e-34 is a normal float and must not be flushed.
+      {
+        float y[2] = {-121.389221f, 0.0f}, dy[2] = {0.0f, -1e19f}, dx[2];
+        simdense::log_softmax_backward(y, dy, dx, 2);
+        const ld_t w = -std::exp(ld_t(y[0])) * ld_t(dy[1]);
+        CHECK(rel(dx[0], w) <= 2.5e-7 * (2 + 121.4));
+        CHECK(rel(dx[1], ld_t(dy[1]) - ld_t(dy[1])) <= 1.0);  // 0 - 0: tiny, finite
+        CHECK(std::isfinite(dx[1]));
+      }
+      // F7: softmax_backward whose intermediate dy - <dy, y> overflows while dx does not.
+      {
+        float y[2] = {0.63f, 0.37f}, dy[2] = {FLT_MAX, -FLT_MAX}, dx[2];
+        simdense::softmax_backward(y, dy, dx, 2);
+        const ld_t dot = ld_t(FLT_MAX) * y[0] - ld_t(FLT_MAX) * y[1];
+        for (int i = 0; i < 2; ++i) {
+          CAPTURE(i);
+          const ld_t w = ld_t(y[i]) * (ld_t(dy[i]) - dot);
+          CHECK(std::isfinite(dx[i]));
+          CHECK(std::fabs(ld_t(dx[i]) - w) <= 2.5e-7L * y[i] * (std::fabs(ld_t(dy[i])) + std::fabs(dot)));
+        }
+      }
+      // F8 (fuzz seed corpus on AVX2, n = 762: dx = -inf where the true value is -2.79e38):
+      // log_softmax_backward's factor e^y 2^k (k the exponent of sum dy, |sum 2^-k| in [0.5, 1))
+      // overflowed up to 2x below |e^y sum dy|. Now every finite true dx is finite: here
+      // e^y sum dy ~ 3.4e38 and 1.7e38 (dx ~ -1.7e38), with sums just below and above FLT_MAX,
+      // and a tiny sum where the products are small normal floats.
+      for (float d : {1.7e38f, 1.0e38f, 3e38f, 1e-37f}) {
+        CAPTURE(d);
+        float y[4] = {-1e-3f, -0.693f, -7.0f, 0.0f}, dy[4] = {d, d, -d, d}, dx[4];
+        simdense::log_softmax_backward(y, dy, dx, 4);
+        const ld_t S = 2 * ld_t(d);
+        for (int i = 0; i < 4; ++i) {
+          CAPTURE(i);
+          const ld_t w = ld_t(dy[i]) - std::exp(ld_t(y[i])) * S;
+          if (std::fabs(w) > ld_t(FLT_MAX)) {
+            CHECK(std::isinf(dx[i]));
+            continue;
+          }
+          CHECK(std::isfinite(dx[i]));
+          const ld_t tol = 2.5e-7L * (std::fabs(ld_t(dy[i])) + std::exp(ld_t(y[i])) * S * (2 + std::fabs(ld_t(y[i]))));
+          CHECK(std::fabs(ld_t(dx[i]) - w) <= tol);
+        }
+      }
+      // A sum of exactly 2^130 (its lo part 0) with e^y ~ 1: the factor e^y 2^(k-2) overflows
+      // (dx = -1.4e39 is -inf) and must not meet lo = 0 as inf * 0 = NaN (fuzz finding).
+      {
+        std::vector<float> y(69, -1.99999998e-37f), dy(69, 0.0f), dx(69);
+        for (std::size_t i = 0; i < 8; ++i) dy[i] = 0x1p127f;  // sum 2^130 (- 1: rounds away)
+        dy[8] = -1.0f;
+        simdense::log_softmax_backward(y.data(), dy.data(), dx.data(), 69);
+        for (std::size_t i = 0; i < 69; ++i) {
+          CAPTURE(i);
+          CHECK(dx[i] == -kInf);  // dy_i - ~2^130 for every |dy_i| <= 2^127: beyond -FLT_MAX
+        }
+      }
+      // An infinite sum dy gives the limits, as the scalar reference: -inf where dy is finite
+      // and e^y > 0 (also e^-1774, which is 0 in float: fuzzer input), NaN (inf - inf) at the
+      // infinite entry and where y = -inf (0 * inf).
+      {
+        float y[6] = {-1.0f, -2.0f, -3.0f, -1774.45605f, -kInf, -1.60613968e38f},
+              dy[6] = {1.0f, kInf, -5.0f, 0.0f, 0.0f, -1.0f}, dx[6];
+        simdense::log_softmax_backward(y, dy, dx, 6);
+        CHECK(dx[0] == -kInf);
+        CHECK(std::isnan(dx[1]));
+        CHECK(dx[2] == -kInf);
+        CHECK(dx[3] == -kInf);
+        CHECK(std::isnan(dx[4]));
+        CHECK(dx[5] == -kInf);
+      }
+      // F3: [0, -88.5 x 10]: the non-max mass 10 e^-88.5 ~ 3.7e-38 underflows as float terms,
+      // yet the loss log1p(10 e^-88.5) and log-softmax of the max are normal floats: relative
+      // accuracy there (also with more mass spread over [-104, -87] below the max).
+      for (float low : {-88.5f, -95.0f, -87.2f}) {
+        CAPTURE(low);
+        for (std::size_t n : {11, 40, 5000}) {
+          CAPTURE(n);
+          std::vector<float> x(n, low), p(n, 0.0f), ly(n), g(n);
+          x[n / 3] = 0.0f;
+          p[n / 3] = 1.0f;
+          const Ref ref(x.data(), n);
+          const ld_t want = ref.logS();
+          CHECK(rel(simdense::cross_entropy(x.data(), n, n / 3), want) <= logsm_bound(isa));
+          CHECK(rel(simdense::cross_entropy_grad(x.data(), n, n / 3, g.data()), want) <= logsm_bound(isa));
+          CHECK(rel(simdense::cross_entropy_soft(x.data(), n, p.data(), n), want) <= logsm_bound(isa));
+          CHECK(rel(g[n / 3], -ref.T / ref.S()) <= grad_bound(isa));
+          simdense::log_softmax(x.data(), ly.data(), n);
+          CHECK(rel(ly[n / 3], -want) <= logsm_bound(isa));
+          CHECK(rel(ly[0], ref.logq(x[0])) <= logsm_bound(isa));
+        }
+      }
+    });
+  }
+
+  // The kernel picks its reference by the (block) max m: m <= 0, 0 < m < 88 (shifted by s ln2),
+  // m >= 88, |m| >= 2^22. Rows whose max sits at each boundary, every ISA.
+  TEST_CASE("reference modes: maxima around 0, 88 and 2^22") {
+    test::for_each_isa([](Isa isa) {
+      for (float m : {-1e-30f, 0.0f, 1e-30f, 1e-7f, 0.34f, 0.35f, 43.9f, 44.1f, 87.99f, 88.0f,
+                      88.01f, 175.0f, 177.0f, -88.0f, -200.0f, 16383.99f, 16384.0f, -16384.0f,
+                      -16383.99f, 20000.5f, 4194303.0f, -4194305.0f, 1e30f}) {
+        CAPTURE(m);
+        for (float spread : {1.0f, 100.0f}) {
+          CAPTURE(spread);
+          std::vector<float> x = logits(1000, spread, std::uint64_t(spread) + 3);
+          float mx = -kInf;
+          for (float v : x) mx = std::max(mx, v);
+          for (auto& v : x) v = v - mx + m;  // rounded: a spread around m, max exactly m
+          *std::max_element(x.begin(), x.end()) = m;
+          check_softmax_row(x, isa, "modes");
+        }
+      }
     });
   }
 

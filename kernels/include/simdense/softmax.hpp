@@ -2,8 +2,10 @@
 // labels and soft targets, each with a fused gradient) and sigmoid binary cross-entropy.
 //
 // Method (every ISA): per row an online max-and-sum pass in blocks of 4096 floats (block max,
-// then e^(x - running max) with x - max split exactly into hi + lo by TwoSum, so the rounding of
-// x - max is never amplified by exp; the sum accumulates in double and is rescaled in double
+// then e^(x - L) against a reference L near the running max m; the rounding of x - m is never
+// amplified by exp: for |m| < 2^14, L is m rounded to 2^-9 and exp's reduction r = x - (L + n C1)
+// is exact up to one rounding at |r| <= ln2/2; beyond, x - L is split exactly into hi + lo
+// (Fast2Sum, TwoSum for |m| >= 2^22); the sum accumulates in double and is rescaled in double
 // when the running max grows), then one normalize pass. Relative errors below are measured
 // against long double references (tests/test_softmax.cpp) at logit spreads 1, 100 and 10000
 // and row lengths 10 ... 32000, masked (-inf) entries included.
@@ -15,7 +17,13 @@
 //   output of that row (probabilities, log-probabilities, gradient) is NaN and its loss is NaN
 //   (so a batched mean is NaN too). Never a crash.
 // - n = 1: probability 1, log-probability 0, loss 0 (finite logit).
-// Results whose true value is below the normal range (< 1.18e-38) may be flushed to 0.
+// Results whose true value is below the normal range (< 1.18e-38) may be flushed to 0. A loss or
+// log-probability that is itself normal keeps its relative bound even when the terms of the
+// non-max mass underflow (e.g. logits [0, -88.5 x 10]: loss log1p(10 e^-88.5) = 3.7e-38): such
+// rows (non-max mass < n 2^-99) recompute that mass in double, a slower scalar pass, except in
+// cross_entropy_grad[_batch] and cross_entropy_soft_grad[_batch] IN PLACE (dlogits == logits),
+// where the logits are already overwritten: there the loss of such a row is only accurate to
+// ~n * 1.2e-38 absolute.
 //
 // Errors: null pointers with a non-zero size and ld < n throw std::invalid_argument naming the
 // argument; a label >= n throws std::out_of_range naming `label` (`labels[r]` in batches);
@@ -47,16 +55,25 @@ void log_softmax_batch(const float* x, float* y, std::size_t rows, std::size_t n
 // ---- backward passes without a loss --------------------------------------------------------
 
 // softmax_backward: dx = y * (dy - <dy, y>), the Jacobian diag(y) - y y^T applied to dy without
-// forming it; y is the softmax output of the forward pass. <dy, y> is accumulated in double;
-// each dx_i is y_i (dy_i - <dy,y>) for the given y and dy within 3 roundings:
-// |error| <= 2.5e-7 * y_i * (|dy_i| + |<dy,y>|).
+// forming it; y is the softmax output of the forward pass (0 <= y_i <= 1). <dy, y> is accumulated
+// in double; each dx_i = y_i dy_i - y_i <dy,y> (no intermediate dy - <dy,y>, which could overflow
+// for |dy| near FLT_MAX) for the given y and dy within 3 roundings:
+// |error| <= 2.5e-7 * y_i * (|dy_i| + |<dy,y>|). dx overflows to +-inf only when its true value
+// exceeds FLT_MAX. (|<dy,y>| > FLT_MAX, possible only when y is not a probability vector, may
+// give a non-finite row.)
 // dx may alias y or dy exactly; no partial overlaps. n = 0 is a no-op.
 void softmax_backward(const float* y, const float* dy, float* dx, std::size_t n);
 
 // log_softmax_backward: dx = dy - softmax(x) * sum(dy), with softmax(x) = e^y taken from the
 // log-softmax output y of the forward pass (so the error of that term grows with |y| as the
-// rounding of y does: <= (1.5 + |y|) * 6e-8 relative of e^y); sum(dy) in double. dx may alias y
-// or dy exactly. n = 0 is a no-op.
+// rounding of y does: <= (1.5 + |y|) * 6e-8 relative of e^y * sum(dy) on AVX2 / AVX-512,
+// (3 + |y|) * 6e-8 on SSE2, whose exp has 2 ULP and no fused multiply-add), plus one rounding
+// of dx; sum(dy) in double. The product e^y * sum(dy) is formed as (e^y 2^k) * (sum(dy) 2^-k),
+// k the exponent of the sum (at half scale where it is above ~2^99), so it is neither flushed
+// when e^y is below the float range (y < -87) nor overflowed when sum(dy) or the product
+// exceeds FLT_MAX: every dx whose true value is finite is finite (for y <= 250), only a true
+// dx beyond FLT_MAX gives +-inf. An infinite sum(dy) gives the limits dy - (+-inf) (NaN where
+// y = -inf or NaN). dx may alias y or dy exactly. n = 0 is a no-op.
 void log_softmax_backward(const float* y, const float* dy, float* dx, std::size_t n);
 
 // Batched backward passes: row r of each matrix at ptr + r*ld, ld >= n.

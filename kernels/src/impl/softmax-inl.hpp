@@ -2,16 +2,23 @@
 // isa/<isa>.cpp inside that ISA's namespace (SIMDENSE_NS). See isa/isa-inl.hpp.
 //
 // One row, in blocks of kBlock floats (a block stays in L1 between its two visits):
-//   pass 1, per block: block max (and NaN / +inf detection), then e_i = e^(x_i - m) with m the
-//     running max of the row so far. x - m is split exactly into dh + dl (TwoSum), and dl enters
-//     exp's reduced argument, so the rounding of x - m (|x - m| * 2^-24, e.g. 4e-6 at spread 100)
-//     never reaches e_i. The e_i are summed in double as S = k + T, k = entries equal to m (each
-//     exactly 1), T = the rest, so log S = log k + log1p(T/k) keeps a tiny non-max mass. When the
-//     running max grows, k + T is rescaled by e^(m_old - m_new) in double.
-//   pass 2: softmax y = e * (e^(m_block - M) / S) with that factor as a float hi + lo pair (one
-//     rounding), or log-softmax y = ((x - M) - log S) as double-float sums (one rounding).
-// Errors (relative, per element): e_i one rounding + <= 0.2 of one from the polynomial; S
-// correlated with the same roundings; the product one rounding: <= 2.5e-7 measured bound.
+//   pass 1, per block: block max (and NaN / +inf detection), then e'_i = e^(x_i - L) against a
+//     reference L near the running max m (see Ref / make_ref). |m| < 2^14 (Mode::grid): L = c =
+//     m rounded to 2^-9, and exp's reduction r = x - (c + n C1) has c + n C1 exact (exp_grid).
+//     Otherwise x - c is split exactly into dh + dl by Fast2Sum (3 operations; c is chosen so
+//     that its exponent is never below that of a clamped x), dl enters exp's reduced argument,
+//     and the scaling 2^s of L = c - s ln2 is folded into exp's 2^n. Either way the rounding of
+//     x - m (|x - m| * 2^-24, e.g. 4e-6 at spread 100) never reaches e'. Sums in double: softmax over float pairs of depth-2
+//     trees, log-softmax / cross-entropy over float pairs (one rounding per term), as S = k + T,
+//     k = entries equal to m (counted apart), T = the rest, so log S = log k + log1p(T/k) keeps a
+//     tiny non-max mass (recomputed in double with libm when it is below n 2^-99, where float
+//     terms underflow). When the running max grows, T is moved to the new reference in double.
+//   pass 2: softmax y = e' * (e^(L_block - L) / S) with that factor as a float hi + lo pair (one
+//     rounding), or log-softmax y = x + K by TwoSum with K = -(M + log S) as a float pair, or
+//     (x - M) - log S in double when log S is tiny next to |M| (one rounding).
+// Errors (relative, per element): e' one rounding + <= 0.2 of one from the polynomial + two
+// 2^-26 roundings of r; S correlated with the same roundings; the product one rounding: the
+// 2.5e-7 bound, measured <= 1.8e-7 (tests/test_softmax.cpp).
 #pragma once
 
 #include <cmath>  // std::exp/log/log1p on doubles: extern libm functions, no inline ODR risk
@@ -180,58 +187,186 @@ inline void two_sum(vf<Arch> a, vf<Arch> b, vf<Arch>& s, vf<Arch>& e) {
 struct Split {
   float hi, lo;
 };
+// v = hi + lo to float precision twice over. When v is not finite or beyond the float range, hi
+// is +-inf or NaN and lo is 0 (not inf - inf = NaN), so an infinite row sum gives the limits the
+// scalar reference gives (e.g. dx = -inf) rather than a NaN row.
 inline Split split(double v) {
   const float hi = static_cast<float>(v);
-  return {hi, static_cast<float>(v - double(hi))};
+  const double lo = v - double(hi);
+  return {hi, lo - lo == 0.0 ? static_cast<float>(lo) : 0.0f};
 }
 
-// e^(dh + dl) for dh in [kLow - 0.25, 0] and |dl| <= ulp(dh)/2, rounded once (the scaling by
-// 2^n is exact for normal results). The polynomial and reduction are those of exp<Arch> in
-// math-inl.hpp.
+// e^r = 1 + (r + r^2 P(r)) for |r| <= ln2/2 + 2e-4, P of degree 4, minimax with float
+// coefficients (those of exp_impl in math-inl.hpp): relative error 1.1e-8 (0.18 ULP), one
+// operation less than Cephes' degree-5 P (1.3e-9), whose accuracy the bounds did not need: the
+// worst errors measured by tests/test_softmax.cpp moved by < 1e-8 (see the README).
 template <class Arch>
-inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl) {
+inline vf<Arch> exp_poly(vf<Arch> r) {
   using B = vf<Arch>;
-  const B shifter(12582912.0f);  // 1.5 * 2^23: t's low mantissa bits hold n
-  const B t = fmadd<Arch>(dh, B(1.44269504088896341f), shifter);
-  const B n = t - shifter;
-  B r = fnmadd<Arch>(n, B(0.693359375f), dh);  // exact: C1 has 9 bits, |n| <= 127
+  B p(1.392621896e-03f);
+  p = fmadd<Arch>(p, r, B(8.363207802e-03f));
+  p = fmadd<Arch>(p, r, B(4.166655615e-02f));
+  p = fmadd<Arch>(p, r, B(1.666657627e-01f));
+  p = fmadd<Arch>(p, r, B(0.5f));
+  return fmadd<Arch>(p * r, r, r) + B(1.0f);
+}
+
+// e^(dh + dl) * 2^s for |dl| <= ulp(dh)/2, with vshift = 1.5 * 2^23 + s (s a small integer).
+// n = round(dh / ln2 + s) - s is computed from t's low mantissa bits, r = dh - n ln2 + dl (the
+// Cody-Waite steps are exact: n has <= 9 bits, C1 has 9), then e^r by exp<Arch>'s polynomial
+// (math-inl.hpp: 1 + r + r^2 P(r), Cephes expf), and the result is
+// scaled by 2^(n + s) from t's bits: bits(t) = 0x4B400000 + (n + s), so bits(t) << 23 is
+// (n + s) << 23. n + s is clamped to >= -127 (the bits of +0), and the callers clamp x at a vlo
+// where n + s <= -127 under any rounding mode: clamped and masked entries become exactly 0
+// without an underflow. (Under a caller's directed rounding mode n may differ by one from the
+// nearest integer: |r| <= ~ln2, still within a rounding-sized error of e^(dh + dl).)
+template <class Arch>
+inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
+  using B = vf<Arch>;
+  const B t = fmadd<Arch>(dh, B(1.44269504088896341f), vshift);
+  const B n = t - vshift;
+  B r = fnmadd<Arch>(n, B(0.693359375f), dh);  // exact: C1 has 9 bits, |n| <= 255
   r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
   r = r + dl;
-  B p(1.9875691500e-4f);
-  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
-  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
-  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
-  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
-  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
-  const B q = fmadd<Arch>(p * r, r, r);
-  // Elsewhere 2^n from t's bits: (bits(t) << 23) = n << 23 since bits(t) = 0x4B400000 + n;
-  // n >= -127, and n = -127 gives the bits of +0: clamped and masked entries become exactly 0
-  // without an underflow.
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    // (1 + q) 2^n in one instruction; lanes with n = -127 are zeroed by the mask (NaN kept: the
-    // compare is unordered-true), so nothing
-    // underflows there (an underflowing vscalefps costs an FP assist: 3x slower rows).
-    return _mm512_maskz_scalef_ps(_mm512_cmp_ps_mask(n, B(-126.5f), _CMP_NLE_UQ), B(1.0f) + q, n);
-  } else {
-    const B scale = as_float<Arch>((as_int<Arch>(t) << 23) + vi<Arch>(127 << 23));
-    return (B(1.0f) + q) * scale;
-  }
+  // 1 + (r + r^2 P(r)): a Horner form over all 8 coefficients saves one operation but its extra
+  // rounding of 1 + r P pushed log-softmax to 1.3e-7 (bound 1.2e-7) at spread 100.
+  const B p = exp_poly<Arch>(r);
+  // n + s clamped to >= -127 (bits of +0): under a caller's directed rounding mode t can be
+  // one below the round-to-nearest value, and n + s = -128 would give the bits of -inf.
+  const B tc = xsimd::max(t, B(12582912.0f - 127.0f));
+  const B scale = as_float<Arch>((as_int<Arch>(tc) << 23) + vi<Arch>(127 << 23));
+  return p * scale;
 }
 
-// The clamp of x - max: exp_split is exactly 0 at and below it (n = -127: e^-87.7 < 2^-126.5,
-// below the normal range, flushed).
+// AVX-512: the same e^(dh + dl) 2^s, but the scaling by vscalefps (1 + q) 2^(n + s), with the
+// lanes outside `keep` zeroed by its mask instead of clamping x beforehand: 3 operations (compare,
+// n + s, scalef) against 4 (clamp, shift, add, multiply). keep = x > L - 126.5 ln2 (or NaN), so
+// n + s >= -127 in kept lanes (a result there below 2^-126 is the true subnormal value) and the
+// dropped lanes (masked -inf, far below the max, padding) are exactly 0 without an underflow.
+// kNoShift: the caller guarantees s = 0 (vshift = 1.5 * 2^23), so n + s is n (one operation
+// less).
+template <class Arch, bool kNoShift = false>
+inline vf<Arch> exp_split_keep(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift, __mmask16 keep) {
+  using B = vf<Arch>;
+  const B t = fmadd<Arch>(dh, B(1.44269504088896341f), vshift);
+  const B n = t - vshift;
+  B r = fnmadd<Arch>(n, B(0.693359375f), dh);
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  r = r + dl;
+  const B p = exp_poly<Arch>(r);
+  if constexpr (kNoShift) return _mm512_maskz_scalef_ps(keep, p, n);
+  return _mm512_maskz_scalef_ps(keep, p, t - B(12582912.0f));  // t - 1.5 * 2^23 = n + s
+}
+
+// e^(x - c) for a reference c on the 2^-9 grid with |c| < 2^14 (Mode::grid), no split of
+// x - c needed: n = round((x - c) / ln2) from the rounded difference, then c' = c + n C1 is
+// exact (a multiple of 2^-9 below 2^15: <= 24 bits; C1 = 0.693359375 has 9), and r = x - c' is
+// rounded once at |r| <= ~ln2/2 (absolute error <= 2^-26, as the Cody-Waite step's), so the
+// rounding of x - c (up to 2^-18 at |x - c| ~ 100) never reaches e. 14 operations (+ the keep
+// compare) against 17 for the Fast2Sum split and the 2^s shift. Lanes outside `keep` (AVX-512:
+// x <= c - 126.5 ln2, masked -inf; NaN kept) are exactly 0; on the other ISAs the caller
+// clamps x at c - 129 ln2, where the clamp of n to -127 in the scaling gives exactly 0.
 template <class Arch>
-constexpr float kLow = -88.0f;
+inline vf<Arch> exp_grid_keep(vf<Arch> x, vf<Arch> vc, __mmask16 keep) {
+  using B = vf<Arch>;
+  const B vshift(12582912.0f);
+  const B t = fmadd<Arch>(x - vc, B(1.44269504088896341f), vshift);
+  const B n = t - vshift;
+  const B cp = fmadd<Arch>(n, B(0.693359375f), vc);  // exact
+  const B r = fnmadd<Arch>(n, B(-2.12194440e-4f), x - cp);
+  return _mm512_maskz_scalef_ps(keep, exp_poly<Arch>(r), n);
+}
+template <class Arch>
+inline vf<Arch> exp_grid(vf<Arch> xc, vf<Arch> vc) {
+  using B = vf<Arch>;
+  const B vshift(12582912.0f);
+  const B t = fmadd<Arch>(xc - vc, B(1.44269504088896341f), vshift);
+  const B n = t - vshift;
+  const B cp = fmadd<Arch>(n, B(0.693359375f), vc);  // exact
+  const B r = fnmadd<Arch>(n, B(-2.12194440e-4f), xc - cp);
+  const B p = exp_poly<Arch>(r);
+  // n clamped to >= -127 (bits of +0) as in exp_split: directed rounding cannot make -inf.
+  const B tc = xsimd::max(t, B(12582912.0f - 127.0f));
+  return p * as_float<Arch>((as_int<Arch>(tc) << 23) + vi<Arch>(127 << 23));
+}
+
+// How a block's e are computed against its running max m (see Ref below).
+enum class Mode { pos, neg, two, careful, grid };
+
+// The reference of a block with running max m: the kernel returns e' = e^(xc - c) 2^s =
+// e^(x - L) with L = c - s ln2, xc = max(x, vlo), and x - c split exactly into dh + dl by
+// Fast2Sum (3 operations instead of TwoSum's 6). Fast2Sum(a, b) is exact when exponent(a) >=
+// exponent(b), which each mode guarantees for every clamped xc in [vlo, m]:
+//   |m| < 2^14    (grid, checked first): c = m rounded to 2^-9, s = 0, no split (exp_grid).
+//   m <= 0        (neg): c = m, s = 0, a = xc (|xc| >= |m|).
+//   m >= 88       (pos): c = m, s = 0, a = -m (xc >= m - 88.03 >= -m).
+//   0 < m < 88    (pos): c = 88, s = round((88 - m) / ln2) in [0, 127], a = -88 (|xc| < 128, the
+//                  exponent of 88); L is within ln2/2 of m, so e' stays within [0.7, 1.42] e^(x-m).
+//   |m| >= 2^22   (careful): c = m, TwoSum, clamp after the split (m - 88 rounds coarsely).
+//   two (short rows of log-softmax / cross-entropy, 0 < m < 88): c = m, s = 0, TwoSum (3 more
+//                  operations per vector, but no libm exp to convert the sum from L to m).
+// vlo = L - 128 ln2 (rounded: within 0.25 for |m| < 2^22): there n + s <= -127 under any MXCSR
+// rounding mode, clamped to -127 by exp_split, so e' = 0 exactly (careful mode: dh >= -89).
+struct Ref {
+  Mode mode;
+  float c, vlo, vshift;
+  float vkeep;  // AVX-512 pos / neg: lanes with x > vkeep = vlo + ln2/2 are computed (exp_split_keep)
+  double L;
+};
+// Float arithmetic for what block_exp needs (on the critical path of short rows); L in double.
+inline Ref make_ref(float m) {
+  constexpr double kLn2 = 0.693147180559945309417;
+  constexpr float k127Ln2 = 88.0296919f;  // 127 ln2
+  Ref r;
+  if (!(m > -4194304.0f && m < 4194304.0f)) {  // 2^22
+    r.mode = Mode::careful;
+    r.c = m;
+    r.L = m;
+    r.vlo = -89.0f;  // the clamp of dh (careful mode clamps after the split; n <= -128)
+    r.vshift = 12582912.0f;
+    r.vkeep = -kInf;  // (unused)
+    return r;
+  }
+  if (m > -16384.0f && m < 16384.0f) {  // 2^14
+    // Mode::grid: c = m rounded to a multiple of 2^-9 (|c - m| <= 2^-10 in any rounding mode
+    // up to one grid step: e' <= e^(2^-9)), L = c.
+    r.mode = Mode::grid;
+    r.c = ((m * 512.0f + 12582912.0f) - 12582912.0f) * 0x1p-9f;  // exact for |m| < 2^14
+    r.L = r.c;
+    r.vlo = r.c - 89.4159862f;   // 129 ln2: n <= -128 there (see exp_split)
+    r.vkeep = r.c - 87.6831321f;  // 126.5 ln2: n >= -127 in kept lanes (AVX-512)
+    r.vshift = 12582912.0f;
+    return r;
+  }
+  float s = 0.0f;
+  r.c = m;
+  r.mode = m <= 0.0f ? Mode::neg : Mode::pos;
+  if (m > 0.0f && m < 88.0f) {
+    r.c = 88.0f;
+    // s = round((88 - m) / ln2) in [0, 127] by the 1.5 * 2^23 shifter (no libm, no contraction)
+    s = ((88.0f - m) * 1.44269504f + 12582912.0f) - 12582912.0f;
+  }
+  r.L = double(r.c) - double(s) * kLn2;
+  // L - 127 ln2, within 2^-17 + ulp(m)/2 of exact (|m| < 2^22: <= 0.25, n + s = -127 there).
+  r.vlo = r.c == m ? m - k127Ln2 : 88.0f - (s + 127.0f) * 0.693147182f;
+  r.vshift = 12582912.0f + s;  // exact: s <= 127
+  r.vkeep = r.vlo + 0.346573590f;
+  // Clamp one ln2 lower (n + s <= -128 there, clamped to -127 by exp_split): the clamped lanes
+  // stay exactly 0 when a caller's directed rounding mode moves t by one.
+  r.vlo -= 0.693147182f;
+  return r;
+}
 
 // What pass 1 leaves for pass 2.
 struct RowSum {
   bool nan_row;
   float M;          // row max
-  double k, T;      // S = k + T (see the header comment)
+  double k, T;      // S = k + T relative to e^(x - M) (see the header comment); kSplit only
   double P, D;      // soft targets: sum p, sum p (x - M)
+  double sref, sden;  // pass 2 factor of a block with reference L: e^(L - sref) / sden
   std::size_t blk;  // block length
   std::size_t nb;   // blocks
-  float mused[kMaxBlocks];  // the running max each block's e were computed against
+  double Lb[kMaxBlocks];  // the reference L each block's e' were computed against
   double S() const { return k + T; }
   double logS() const { return k == 1.0 ? std::log1p(T) : std::log(k) + std::log1p(T / k); }
 };
@@ -255,69 +390,121 @@ inline float block_max(const float* x, std::size_t n) {
   return hmax<Arch>(xsimd::max(xsimd::max(m0, m1), xsimd::max(m2, m3)));
 }
 
-// Pass 1 over one block [x, x + n) against the running max m: stores e into y (kStore), adds
-// e to T (entries equal to m counted in k instead when kSplit), and for soft targets p adds p
-// to P and p (x - m) to D (all in double). A NaN x propagates into T (so into S).
-// kCareful (|m| >= 2^22, where m - 88 rounds too coarsely): clamp x - m after the split
-// instead of x before it (2 more operations per vector).
-template <class Arch, bool kStore, bool kSplit, bool kSoft, bool kCareful>
+// Pass 1 over one block [x, x + n) against the running max m and its reference rf: stores
+// e' = e^(x - L) into y (kStore), adds e' to T (entries equal to m counted in k instead when
+// kSplit), and for soft targets p adds p to P and p (x - m) to D (all in double). A NaN x
+// propagates into T (so into S).
+template <class Arch, bool kStore, bool kSplit, bool kSoft, Mode kMode>
 inline void block_exp(const float* x, const float* p, float* y, std::size_t n, float m,
-                      double& k, double& T, double& P, double& D) {
+                      const Ref& rf, double& k, double& T, double& P, double& D) {
   using B = vf<Arch>;
   using BD = vd<Arch>;
   constexpr std::size_t L = B::size;
-  // Entries below m + kLow are clamped there, where exp_split returns exactly 0 (|m| < 2^22:
-  // m + kLow is within 0.25 of exact).
-  const B vm(m), vneg(-m), vlo(m + kLow<Arch>), vdlo(kLow<Arch>), zero(0.0f), one(1.0f);
+  const B vm(m), vc(rf.c), vnc(-rf.c), vlo(rf.vlo), vshift(rf.vshift), vkeep(rf.vkeep),
+      zero(0.0f), one(1.0f);
   const BD md = BD(double(m));
   BD t0(0.0), t1(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
   B kc(0.0f);
-  // e for one vector (stored when kStore), with the max entries zeroed when kSplit.
+  // e' for one vector (stored when kStore), with the max entries zeroed when kSplit.
+  constexpr bool kAvx512 = std::is_base_of_v<xsimd::avx512f, Arch>;
+  // AVX-512 without a store: the max entries of kSplit are dropped by exp_split_keep's mask
+  // (counted by a masked add) instead of a compare and two selects on e.
+  constexpr bool kMaskSplit = kAvx512 && kSplit && !kStore && kMode != Mode::careful;
   auto one_vec = [&](B xv, B pv, float* dst, std::size_t r) {
+    auto finish = [&](B e) {
+      if constexpr (kStore) {
+        if (r == L)
+          e.store_unaligned(dst);
+        else
+          store_part<Arch>(dst, r, e);
+      }
+      if constexpr (kSplit && !kMaskSplit) {
+        const auto ismax = xv == vm;
+        kc += xsimd::select(ismax, one, zero);
+        e = xsimd::select(ismax, zero, e);
+      }
+      if constexpr (kSoft) {
+        acc_add<Arch>(p0, p1, pv);
+        BD xl, xh, pl, ph;
+        widen<Arch>(xv, xl, xh);
+        widen<Arch>(pv, pl, ph);
+        // p = 0 contributes 0 even at a masked (-inf) logit.
+        d0 += where_nonzero<Arch>(pl, pl * (xl - md));
+        d1 += where_nonzero<Arch>(ph, ph * (xh - md));
+      }
+      return e;
+    };
     B dh, dl;
-    if constexpr (kCareful) {
-      two_sum<Arch>(xv, vneg, dh, dl);
-      const auto low = dh < vdlo;  // -inf (dl NaN there) and far below the max; NaN stays
+    if constexpr (kMode == Mode::grid) {
+      if constexpr (kAvx512) {
+        __mmask16 keep = _mm512_cmp_ps_mask(xv, vkeep, _CMP_NLE_UQ);
+        if constexpr (kMaskSplit) {
+          const __mmask16 ismax = _mm512_cmp_ps_mask(xv, vm, _CMP_EQ_OQ);
+          kc = _mm512_mask_add_ps(kc, ismax, kc, one);
+          keep = _kandn_mask16(ismax, keep);
+        }
+        return finish(exp_grid_keep<Arch>(xv, vc, keep));
+      } else {
+        return finish(exp_grid<Arch>(xsimd::max(vlo, xv), vc));  // NaN stays (2nd operand)
+      }
+    } else if constexpr (kAvx512 && kMode != Mode::careful) {
+      // No clamp: lanes at or below vkeep are dropped by exp_split_keep's mask (NaN kept: the
+      // compare is unordered-true); the kept ones satisfy the Fast2Sum condition as above.
+      __mmask16 keep = _mm512_cmp_ps_mask(xv, vkeep, _CMP_NLE_UQ);
+      if constexpr (kMaskSplit) {
+        const __mmask16 ismax = _mm512_cmp_ps_mask(xv, vm, _CMP_EQ_OQ);
+        kc = _mm512_mask_add_ps(kc, ismax, kc, one);
+        keep = _kandn_mask16(ismax, keep);
+      }
+      if constexpr (kMode == Mode::two) {
+        two_sum<Arch>(xv, vnc, dh, dl);  // -inf: NaN in dropped lanes only
+      } else {
+        dh = xv - vc;
+        if constexpr (kMode == Mode::pos)
+          dl = xv - (dh + vc);
+        else
+          dl = vnc - (dh - xv);
+      }
+      // neg and two: s = 0 (see Ref).
+      constexpr bool kNoShift = kMode == Mode::neg || kMode == Mode::two;
+      return finish(exp_split_keep<Arch, kNoShift>(dh, dl, vshift, keep));
+    } else if constexpr (kMode == Mode::two) {
+      two_sum<Arch>(xsimd::max(vlo, xv), vnc, dh, dl);
+    } else if constexpr (kMode == Mode::careful) {
+      two_sum<Arch>(xv, vnc, dh, dl);
+      const auto low = dh < vlo;  // -inf (dl NaN there) and far below the max; NaN stays
       dl = xsimd::select(low, zero, dl);
-      dh = xsimd::select(low, vdlo, dh);
+      dh = xsimd::select(low, vlo, dh);
     } else {
       // max(lo, x): -inf -> lo, NaN x stays NaN (maxps returns its second operand).
-      two_sum<Arch>(xsimd::max(vlo, xv), vneg, dh, dl);
-    }
-    B e = exp_split<Arch>(dh, dl);
-    if constexpr (kStore) {
-      if (r == L)
-        e.store_unaligned(dst);
+      const B xc = xsimd::max(vlo, xv);
+      dh = xc - vc;
+      if constexpr (kMode == Mode::pos)
+        dl = xc - (dh + vc);  // Fast2Sum(-c, xc)
       else
-        store_part<Arch>(dst, r, e);
+        dl = vnc - (dh - xc);  // Fast2Sum(xc, -c)
     }
-    if constexpr (kSplit) {
-      const auto ismax = xv == vm;
-      kc += xsimd::select(ismax, one, zero);
-      e = xsimd::select(ismax, zero, e);
-    }
-    if constexpr (kSoft) {
-      acc_add<Arch>(p0, p1, pv);
-      BD xl, xh, pl, ph;
-      widen<Arch>(xv, xl, xh);
-      widen<Arch>(pv, pl, ph);
-      // p = 0 contributes 0 even at a masked (-inf) logit.
-      d0 += where_nonzero<Arch>(pl, pl * (xl - md));
-      d1 += where_nonzero<Arch>(ph, ph * (xh - md));
-    }
-    return e;
+    return finish(exp_split<Arch>(dh, dl, vshift));
   };
   std::size_t i = 0;
   auto pload = [&](std::size_t j) { return kSoft ? B::load_unaligned(p + j) : zero; };
   auto at = [&](std::size_t j) { return kStore ? y + j : nullptr; };
-  // A float tree of depth 2 over 4 vectors, then the double sum: each e perturbed by <= 2
-  // roundings (2^-23 relative), and one widening per 4 vectors instead of per vector.
+  // Softmax: a float tree of depth 2 over 4 vectors, then the double sum: each e perturbed by
+  // <= 2 roundings (2^-23 relative, a uniform error of S well inside the 2.5e-7 bound), one
+  // widening per 4 vectors. kSplit (log-softmax, cross-entropy): T's relative error is the error
+  // of log S ~ T and of the loss of a dominant entry (bound 1.2e-7), so each vector is widened
+  // and summed in double (the tree measured 1.31e-7 on AVX2 at spread 100, n = 33).
   for (; i + 4 * L <= n; i += 4 * L) {
     const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
     const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
     const B ec = one_vec(B::load_unaligned(x + i + 2 * L), pload(i + 2 * L), at(i + 2 * L), L);
     const B ed = one_vec(B::load_unaligned(x + i + 3 * L), pload(i + 3 * L), at(i + 3 * L), L);
-    acc_add<Arch>(t0, t1, (ea + eb) + (ec + ed));
+    if constexpr (kSplit) {
+      acc_add<Arch>(t0, t1, ea + eb);
+      acc_add<Arch>(t0, t1, ec + ed);
+    } else {
+      acc_add<Arch>(t0, t1, (ea + eb) + (ec + ed));
+    }
   }
   for (; i + 2 * L <= n; i += 2 * L) {
     const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
@@ -348,11 +535,15 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
 }
 
 // Pass 1 over a row (see the header comment). Returns s.nan_row set for a NaN row.
+// During the pass T is the non-max mass in units of e^(x - Lr), Lr the current block reference;
+// at the end it is converted to units of e^(x - M) (one exp when Lr != M) for kSplit callers.
 template <class Arch, bool kStore, bool kSplit, bool kSoft>
 inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, RowSum& s) {
   s.nan_row = false;
   s.M = -kInf;
   s.k = s.T = s.P = s.D = 0.0;
+  double Lr = 0.0;
+  Ref rf{};
   std::size_t blk = kBlock;
   if (n > kBlock * kMaxBlocks) blk = ((n + kMaxBlocks - 1) / kMaxBlocks + 63) / 64 * 64;
   s.blk = blk;
@@ -365,16 +556,30 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       return;
     }
     if (mb > s.M) {
+      rf = make_ref(mb);
+      // Short row: Mode::two (see Ref). Its TwoSum costs 3 operations per vector more than
+      // Fast2Sum, which needs one libm exp per row at the end (T from L to M): cheaper up to
+      // ~256 floats (16 AVX-512 vectors: ~50 operations, ~10 ns), dearer beyond (n = 1000 was
+      // ~10% slower with Mode::two).
+      if (kSplit && n <= 256 && rf.c != mb) {
+        rf.mode = Mode::two;
+        rf.c = mb;
+        rf.L = mb;
+        rf.vlo = mb - 89.4159862f;   // 129 ln2 (see make_ref)
+        rf.vkeep = mb - 87.6831321f;  // 126.5 ln2 (AVX-512, see exp_split_keep)
+        rf.vshift = 12582912.0f;
+      }
       if (s.M != -kInf) {
-        const double dm = double(s.M) - double(mb);  // exact
-        s.T = (s.k + s.T) * std::exp(dm);
+        // Old mass to the new units; the old max entries (k of them) become non-max.
+        s.T = s.T * std::exp(Lr - rf.L) + s.k * std::exp(double(s.M) - rf.L);
         if constexpr (kSoft)
-          if (s.P != 0.0) s.D += dm * s.P;
+          if (s.P != 0.0) s.D += (double(s.M) - double(mb)) * s.P;  // exact difference
       }
       s.k = 0.0;
       s.M = mb;
+      Lr = rf.L;
     }
-    s.mused[s.nb++] = s.M;
+    s.Lb[s.nb++] = s.M == -kInf ? -double(kInf) : Lr;
     if (s.M == -kInf) {  // every entry so far is masked (or NaN)
       for (std::size_t i = 0; i < len; ++i)
         if (x[i0 + i] != x[i0 + i]) {
@@ -393,13 +598,59 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
     }
     const float* pb = kSoft ? p + i0 : nullptr;
     float* yb = kStore ? y + i0 : nullptr;
-    if (s.M > -4194304.0f && s.M < 4194304.0f)  // 2^22
-      block_exp<Arch, kStore, kSplit, kSoft, false>(x + i0, pb, yb, len, s.M, s.k, s.T, s.P, s.D);
-    else
-      block_exp<Arch, kStore, kSplit, kSoft, true>(x + i0, pb, yb, len, s.M, s.k, s.T, s.P, s.D);
+    switch (rf.mode) {
+      case Mode::pos:
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::pos>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
+      case Mode::neg:
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::neg>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
+      case Mode::grid:
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::grid>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
+      case Mode::two:
+        if constexpr (kSplit)  // (never chosen otherwise: no instantiation)
+          block_exp<Arch, kStore, kSplit, kSoft, Mode::two>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
+      default:
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::careful>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+    }
   }
   // All masked, or a NaN somewhere (it reached T, or D for soft targets).
-  if (s.M == -kInf || s.T != s.T || s.D != s.D) s.nan_row = true;
+  if (s.M == -kInf || s.T != s.T || s.D != s.D) {
+    s.nan_row = true;
+    return;
+  }
+  if constexpr (kSplit) {
+    const double Md = double(s.M);
+    // e^(Lr - M), within [0.7, 1.42]; Mode::grid has |Lr - M| <= 2^-9, where the degree-5
+    // Taylor polynomial for |z| < 2^-8 is exact to 5e-18 (z^6/720): no libm call (~15 ns a row).
+    const double z = Lr - Md;
+    const double g = z == 0.0 ? 1.0
+                     : (z > -0x1p-8 && z < 0x1p-8)
+                         ? 1.0 + z * (1.0 + z * (0.5 + z * (1.0 / 6 + z * (1.0 / 24 + z * (1.0 / 120)))))
+                         : std::exp(z);
+    s.T *= g;
+    // A non-max mass below n 2^-99 may be dominated by entries whose e' were flushed (below
+    // 2^-126 each), yet log S = log1p(T) ~ T is then a normal float that needs T to full
+    // relative accuracy: recompute T in double (rare rows: every other logit >= ~68 below the
+    // max; a scalar pass with libm's exp).
+    // Not when y aliases x and was written (in-place fused gradient): x is gone; there the loss
+    // of such a row keeps only ~n 2^-126 absolute accuracy (documented).
+    if (s.T < double(n) * 0x1p-99 && !(kStore && static_cast<const void*>(y) == x)) {
+      double t = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double d = double(x[i]) - Md;
+        if (d > -746.0 && x[i] != s.M) t += std::exp(d);  // e^-746 is 0 in double; -inf skipped
+      }
+      s.T = t;
+    }
+    s.sref = Lr;  // e' of the last reference scaled by 1 / (S e^(M - Lr)): no exp per block
+    s.sden = s.S() / g;
+  } else {
+    s.sref = Lr;
+    s.sden = s.T;  // every entry in T (in units of e^(x - Lr))
+  }
 }
 
 template <class Arch>
@@ -443,18 +694,61 @@ inline void scale_block(float* y, const float* p, std::size_t n, float fh, float
   }
 }
 
-// Pass 2 of softmax over all blocks of a row.
+// Pass 2 of softmax over all blocks of a row: block b's e' = e^(x - L_b) times
+// e^(L_b - sref) / sden (one rounding as a float pair).
 template <class Arch, bool kSoft>
 inline void row_scale(float* y, const float* p, std::size_t n, const RowSum& s) {
-  const double S = s.S();
   for (std::size_t b = 0; b < s.nb; ++b) {
     const std::size_t i0 = b * s.blk;
     const std::size_t len = n - i0 < s.blk ? n - i0 : s.blk;
-    const float mb = s.mused[b];
-    const double f = mb == -kInf ? 0.0 : (mb == s.M ? 1.0 : std::exp(double(mb) - double(s.M))) / S;
+    const double Lb = s.Lb[b];
+    const double f = Lb == -double(kInf) ? 0.0 : (Lb == s.sref ? 1.0 : std::exp(Lb - s.sref)) / s.sden;
     const Split fs = split(f);
     scale_block<Arch, kSoft>(y + i0, kSoft ? p + i0 : nullptr, len, fs.hi, fs.lo);
   }
+}
+
+}  // namespace sm
+
+namespace sm {
+
+// Softmax of a row that fits one vector (n <= lanes), in registers: max, e = e^(x - m) with
+// x - m split exactly by TwoSum (c = m: no reference shift, no block bookkeeping), S in double,
+// y = e (1/S as a float pair). The same roundings as the general path (e one rounding, y one
+// more), so the same bound. Returns false (nothing written) when |m| >= 2^22, where the clamp
+// below would round too coarsely to keep masked entries exactly 0: the general path takes those.
+template <class Arch>
+inline bool short_softmax(const float* x, float* y, std::size_t n) {
+  using B = vf<Arch>;
+  using BD = vd<Arch>;
+  constexpr std::size_t L = B::size;
+  const B xv = n == L ? B::load_unaligned(x) : load_part<Arch>(x, n, -kInf);
+  const float m = hmax<Arch>(xv);  // a NaN may or may not win here; it reaches S below
+  if (!(m > -4194304.0f && m < 4194304.0f)) {
+    if (m > -kInf && m < kInf) return false;  // |m| >= 2^22
+    fill<Arch>(y, n, kNaN);  // +inf, NaN, or every entry -inf: a NaN row
+    return true;
+  }
+  // 129 ln2 below m (|m| < 2^22: within 0.25): n <= -128 there under any rounding mode, so
+  // exp_split gives exactly 0 for clamped and masked lanes (see make_ref).
+  const B vlo(m - 89.4159862f);
+  B dh, dl;
+  two_sum<Arch>(xsimd::max(vlo, xv), B(-m), dh, dl);  // NaN x stays NaN (second operand)
+  const B e = exp_split<Arch>(dh, dl, B(12582912.0f));
+  BD lo, hi;
+  widen<Arch>(e, lo, hi);
+  const double S = hsum<Arch>(lo + hi);
+  if (S != S) {
+    fill<Arch>(y, n, kNaN);
+    return true;
+  }
+  const Split f = split(1.0 / S);
+  const B v = fmadd<Arch>(e, B(f.hi), e * B(f.lo));
+  if (n == L)
+    v.store_unaligned(y);
+  else
+    store_part<Arch>(y, n, v);
+  return true;
 }
 
 }  // namespace sm
@@ -463,6 +757,7 @@ template <class Arch>
 void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n, std::size_t ld) {
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
+    if (n <= vf<Arch>::size && sm::short_softmax<Arch>(x, y, n)) continue;
     sm::row_pass1<Arch, true, false, false>(x, nullptr, y, n, s);
     if (s.nan_row) {
       sm::fill<Arch>(y, n, sm::kNaN);
@@ -487,6 +782,48 @@ inline void log_pass(const float* x, float* y, std::size_t n, F f) {
   if (i < n) sm::store_part<Arch>(y + i, n - i, f(sm::load_part<Arch>(x + i, n - i, 0.0f)));
 }
 
+namespace sm {
+
+// Pass 1 of log-softmax for a row that fits one vector (n <= lanes), in registers: M, and
+// S = k + T (k entries equal to M, T the rest in double) against c = M split by TwoSum, as
+// Mode::two. Returns 1 with s.nan_row, s.M, s.k, s.T set, or 0 (nothing decided) when the
+// general path must run: |M| >= 2^22 (see short_softmax) or a non-max mass below n 2^-99
+// (the general path recomputes it in double).
+template <class Arch>
+inline int short_log_stats(const float* x, std::size_t n, RowSum& s) {
+  using B = vf<Arch>;
+  using BD = vd<Arch>;
+  constexpr std::size_t L = B::size;
+  const B xv = n == L ? B::load_unaligned(x) : load_part<Arch>(x, n, -kInf);
+  const float m = hmax<Arch>(xv);
+  s.nan_row = false;
+  if (!(m > -4194304.0f && m < 4194304.0f)) {
+    if (m > -kInf && m < kInf) return 0;
+    s.nan_row = true;
+    return 1;
+  }
+  const B vm(m), vlo(m - 89.4159862f);  // 129 ln2 below m (see short_softmax)
+  B dh, dl;
+  two_sum<Arch>(xsimd::max(vlo, xv), -vm, dh, dl);
+  const B e = exp_split<Arch>(dh, dl, B(12582912.0f));
+  const auto ismax = xv == vm;
+  BD lo, hi, kl, kh;
+  widen<Arch>(xsimd::select(ismax, B(0.0f), e), lo, hi);
+  widen<Arch>(xsimd::select(ismax, B(1.0f), B(0.0f)), kl, kh);
+  const double T = hsum<Arch>(lo + hi);
+  if (T != T) {
+    s.nan_row = true;
+    return 1;
+  }
+  if (T < double(n) * 0x1p-99) return 0;
+  s.M = m;
+  s.k = hsum<Arch>(kl + kh);
+  s.T = T;
+  return 1;
+}
+
+}  // namespace sm
+
 template <class Arch>
 void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
                       std::size_t ld) {
@@ -494,7 +831,8 @@ void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
   using BD = vd<Arch>;
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
-    sm::row_pass1<Arch, false, true, false>(x, nullptr, nullptr, n, s);
+    const int short_row = n <= B::size ? sm::short_log_stats<Arch>(x, n, s) : 0;
+    if (short_row == 0) sm::row_pass1<Arch, false, true, false>(x, nullptr, nullptr, n, s);
     if (s.nan_row) {
       sm::fill<Arch>(y, n, sm::kNaN);
       continue;
@@ -503,13 +841,20 @@ void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
     const double K = -(double(s.M) + lsd);  // y = x + K
     if (lsd >= 0x1p-20 * (-K < 0 ? K : -K)) {
       // Float path: K as hi + lo (error <= 2^-47 |K| <= 2^-27 L <= 2^-27 |y|), y = x + K by
-      // TwoSum, rounded once: <= 0.6 ULP. 10 operations per vector against 14 in double.
+      // TwoSum, rounded once: <= 0.6 ULP. 10 operations per vector (9 on AVX-512, whose masked
+      // add keeps -inf lanes) against 12 uops in double (the AVX-512 / AVX2 widening and
+      // narrowing conversions are 2 uops each).
       const sm::Split ks = sm::split(K);
       const B kh(ks.hi), kl(ks.lo), ninf(-sm::kInf);
       log_pass<Arch>(x, y, n, [&](B xv) {
         B t, e;
         sm::two_sum<Arch>(xv, kh, t, e);
-        return xsimd::select(xv == ninf, ninf, t + (e + kl));  // -inf: e is NaN
+        if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+          // -inf lanes keep t = -inf + kh = -inf (e is NaN there)
+          return B(_mm512_mask_add_ps(t, _mm512_cmp_ps_mask(xv, ninf, _CMP_NEQ_UQ), t, e + kl));
+        } else {
+          return xsimd::select(xv == ninf, ninf, t + (e + kl));  // -inf: e is NaN
+        }
       });
     } else {
       // A dominant entry (log S tiny next to |M|): y = (x - M) - log S in double (x - M exact
@@ -605,7 +950,10 @@ void softmax_backward_rows(const float* y, const float* dy, float* dx, std::size
     if (i < n) dot(sm::load_part<Arch>(y + i, n - i, 0.0f), sm::load_part<Arch>(dy + i, n - i, 0.0f));
     const sm::Split ss = sm::split(sm::hsum<Arch>(a0 + a1));
     const B sh(ss.hi), sl(ss.lo);
-    auto f = [&](B yv, B gv) { return yv * ((gv - sh) - sl); };
+    // y dy - y <dy,y> with one rounding of the difference: no intermediate dy - <dy,y> that
+    // could overflow (dy = +-FLT_MAX), since y dy and y <dy,y> are each at most |dy|, |<dy,y>|
+    // for y in [0, 1].
+    auto f = [&](B yv, B gv) { return fmadd<Arch>(yv, gv, -(yv * sh)) - yv * sl; };
     for (i = 0; i + L <= n; i += L)
       f(B::load_unaligned(y + i), B::load_unaligned(dy + i)).store_unaligned(dx + i);
     if (i < n)
@@ -614,6 +962,39 @@ void softmax_backward_rows(const float* y, const float* dy, float* dx, std::size
                              sm::load_part<Arch>(dy + i, n - i, 0.0f)));
   }
 }
+
+namespace sm {
+
+// e^y * 2^kb for an integer kb in [-200, 200] (as a float vector), one rounding for a normal
+// result: exp<Arch>'s reduction and polynomial with kb added to the exponent before the two-step
+// scaling, so e^y * 2^kb is neither flushed nor overflowed where e^y alone would be. NaN
+// propagates; y = -inf gives 0.
+template <class Arch>
+inline vf<Arch> exp_scaled(vf<Arch> y, vf<Arch> kb) {
+  using B = vf<Arch>;
+  using I = vi<Arch>;
+  // |y| <= 250: n within +-361, where the two-constant reduction below is exact.
+  const B yc = xsimd::min(xsimd::max(y, B(-250.0f)), B(250.0f));
+  const B n = round_nearest<Arch>(yc * B(1.44269504088896341f));
+  B r = fnmadd<Arch>(n, B(0.693359375f), yc);  // exact: |n| <= 361
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  B p(1.9875691500e-4f);
+  p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
+  p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
+  p = fmadd<Arch>(p, r, B(4.1665795894e-2f));
+  p = fmadd<Arch>(p, r, B(1.6666665459e-1f));
+  p = fmadd<Arch>(p, r, B(5.0000001201e-1f));
+  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  // 2^N in two normal factors, N = n + kb clamped to [-252, 254] (beyond: 0 or +inf anyway).
+  const B N = xsimd::min(xsimd::max(n + kb, B(-252.0f)), B(254.0f));
+  const I ni = xsimd::batch_cast<std::int32_t>(N);
+  const I n1 = ni >> 1;
+  const I n2 = ni - n1;
+  const B v = (p * pow2i<Arch>(n1)) * pow2i<Arch>(n2);
+  return xsimd::select(xsimd::isnan(y), y + y, v);
+}
+
+}  // namespace sm
 
 template <class Arch>
 void log_softmax_backward_rows(const float* y, const float* dy, float* dx, std::size_t rows,
@@ -626,11 +1007,40 @@ void log_softmax_backward_rows(const float* y, const float* dy, float* dx, std::
     std::size_t i = 0;
     for (; i + L <= n; i += L) sm::acc_add<Arch>(a0, a1, B::load_unaligned(dy + i));
     if (i < n) sm::acc_add<Arch>(a0, a1, sm::load_part<Arch>(dy + i, n - i, 0.0f));
-    const sm::Split ss = sm::split(sm::hsum<Arch>(a0 + a1));
-    const B sh(ss.hi), sl(ss.lo);
+    // sum dy = Sm 2^kb with |Sm| in [0.5, 1): e^y sum dy = (e^y 2^kb) Sm, where e^y 2^kb is
+    // computed without flushing a tiny e^y (y < -87) or overflowing a sum above FLT_MAX.
+    // Per lane, where e^y |sum| >= ~2^99 ("big" lanes), dx is computed at half scale,
+    // dx = 2 (dy/2 - (e^y 2^(kb-2)) (2 Sm)): both factors and the product are then at most
+    // |e^y sum| / 2 <= FLT_MAX whenever dx and dy are finite (|e^y sum| = |dy - dx| <= 2 FLT_MAX),
+    // so a finite true dx is never lost to an infinite factor or product (e^y 2^kb alone
+    // overflows up to 2x below |e^y sum|: dx = -2.8e38 came out -inf; SSE2 rounds the product
+    // on its own). Halving and doubling are exact there (|dy/2| only loses bits far below the
+    // result's rounding). Elsewhere the factor e^y 2^kb stays >= |e^y sum| (never subnormal
+    // while the product is normal).
+    const double sum = sm::hsum<Arch>(a0 + a1);
+    int kb = 0;
+    (void)std::frexp(sum, &kb);  // 0, inf, NaN: kb = 0 (glibc), sum kept as is below
+    if (kb > 200) kb = 200;      // |sum| <= n FLT_MAX < 2^200 for any n here
+    if (kb < -200) kb = -200;
+    const sm::Split ss = sm::split(std::ldexp(sum, -kb));
+    const B sh(ss.hi), sl(ss.lo), vk(static_cast<float>(kb));
+    const B sh2 = sh + sh, sl2 = sl + sl, vk2 = vk - B(2.0f), half(0.5f), one(1.0f), two(2.0f),
+        flt_max(std::numeric_limits<float>::max());
+    // e^y 2^kb >= 2^100 (so e^y |sum| >= 2^99) from y >= (100 - kb) ln2.
+    const B big_from(static_cast<float>((100 - kb) * 0.6931471805599453));
+    // An infinite sum (an infinite dy): e^y sum is +-inf for every y > -inf however small e^y
+    // (the limit the long double reference gives), NaN for y = -inf (0 * inf) or NaN.
+    const bool inf_sum = sum - sum != 0.0 && sum == sum;
+    const B vsum(static_cast<float>(sum)), ninf(-sm::kInf), nan(sm::kNaN);
     auto f = [&](B yv, B gv) {
-      const B q = exp<Arch>(yv);
-      return fnmadd<Arch>(q, sh, gv) - q * sl;
+      if (inf_sum) return gv - xsimd::select(yv > ninf, vsum, nan);
+      const auto big = yv >= big_from;
+      const B q = sm::exp_scaled<Arch>(yv, xsimd::select(big, vk2, vk));
+      // q = inf (big lanes, |e^y sum| > 2 FLT_MAX: dx is +-inf) must not meet sl = 0 as
+      // inf * 0 = NaN: the lo term takes q clamped to FLT_MAX (q finite: unchanged).
+      const B d = fnmadd<Arch>(q, xsimd::select(big, sh2, sh), gv * xsimd::select(big, half, one)) -
+                  xsimd::min(q, flt_max) * xsimd::select(big, sl2, sl);
+      return d * xsimd::select(big, two, one);
     };
     for (i = 0; i + L <= n; i += L)
       f(B::load_unaligned(y + i), B::load_unaligned(dy + i)).store_unaligned(dx + i);

@@ -79,7 +79,13 @@ void log_softmax_backward_ref(const float* y, const float* dy, float* dx, std::s
   for (std::size_t r = 0; r < rows; ++r, y += ld, dy += ld, dx += ld) {
     ld_t sum = 0;
     for (std::size_t i = 0; i < n; ++i) sum += dy[i];
-    for (std::size_t i = 0; i < n; ++i) dx[i] = float(ld_t(dy[i]) - std::exp(ld_t(y[i])) * sum);
+    for (std::size_t i = 0; i < n; ++i) {
+      // An infinite sum: e^y sum is +-inf for every y > -inf (e^y > 0 however small, though
+      // long double's exp underflows to 0 below y ~ -11400, which would give 0 * inf = NaN).
+      const bool inf_term = std::isinf(sum) && y[i] > -std::numeric_limits<float>::infinity();
+      const ld_t t = inf_term ? sum : std::exp(ld_t(y[i])) * sum;
+      dx[i] = float(ld_t(dy[i]) - t);
+    }
   }
 }
 
