@@ -118,6 +118,40 @@ inline vf<Arch> log1p_unit(vf<Arch> e) {
   return fmadd<Arch>(kf, ln2_hi, y);
 }
 
+// Backward on rare lanes: dx = dy * f'(x) recomputed in double on the lanes in m (plain scalar
+// code on at most one batch, behind an xsimd::any test, so typical data never comes here).
+// Used where f'(x) is at or below float's normal range (|x| > 87 for sigmoid', > 43 for tanh',
+// x < -87 for silu', softplus', elu'; elu' also with a tiny alpha): a float f'(x) would be
+// rounded to a coarse subnormal (or 0) before the product with dy, which loses dx whenever
+// |dy| > 1 (elu'(-104) with dy = 4.2, alpha = -1e19: 0 instead of -2.9e-26), and dy = +-inf
+// would meet 0 (NaN instead of the true +-inf). In double nothing underflows before the one
+// final rounding: fd clamps |x| so that e^-|x| stays a normal double (e^-700 = 1e-304: dx
+// still rounds to 0 for every finite dy, and to +-inf for an infinite one); f'(+-inf) = 0.
+template <class Arch, class FD>
+inline vf<Arch> grad_rare_lanes(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a,
+                                xsimd::batch_bool<float, Arch> m, FD fd) {
+  using B = vf<Arch>;
+  constexpr std::size_t L = B::size;
+  alignas(64) float xr[L], dr[L], ar[L], rr[L], mr[L];
+  x.store_aligned(xr);
+  dy.store_aligned(dr);
+  a.store_aligned(ar);
+  r.store_aligned(rr);
+  xsimd::select(m, B(1.0f), B(0.0f)).store_aligned(mr);
+  for (std::size_t k = 0; k < L; ++k)
+    if (mr[k] != 0.0f) rr[k] = static_cast<float>(fd(double(xr[k]), double(dr[k]), double(ar[k])));
+  return B::load_aligned(rr);
+}
+
+// e^(-k|v|) in double for the rare lanes above, |v| clamped to 700/k for finite v (no std::min
+// or std::isinf here: non-template inline helpers are an ODR hazard in ISA TUs), 0 at +-inf.
+template <class Arch>
+inline double rare_exp_neg(double v, double k) {
+  const double av = std::fabs(v);
+  if (av > 1e300) return 0.0;  // +-inf
+  return std::exp(-k * (av < 700.0 / k ? av : 700.0 / k));
+}
+
 }  // namespace act_detail
 
 template <Activation F, class Arch>
@@ -146,6 +180,18 @@ struct Act<Activation::sigmoid, Arch> {
     const B e = exp_neg<Arch>(-xsimd::abs(x));
     const act_detail::SigParts<Arch> sp(e);
     return (e * sp.p()) * sp.p();
+  }
+  // dx = dy * sigmoid'(x); |x| > 87 (sigmoid' < 2^-125, e^-|x| about to be subnormal): rare
+  // lanes in double (act_detail::grad_rare_lanes).
+  static B grad(B x, B dy, B a) {
+    B r = dy * df(x, a);
+    const auto rare = xsimd::abs(x) > B(87.0f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);
+        return g * e / ((1.0 + e) * (1.0 + e));
+      });
+    return r;
   }
 };
 
@@ -189,6 +235,21 @@ struct Act<Activation::tanh, Arch> {
     act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(Es, deep));
     return act_detail::unscale<Arch>(B(4.0f) * ((Es * sp.p()) * sp.p()), deep);
   }
+  // dx = dy * tanh'(x); |x| > 43 (E = e^-2|x| about to be subnormal): rare lanes in double.
+  static B grad(B x, B dy, B a) {
+    const B ax = xsimd::abs(x);
+    const B E = exp_neg<Arch>(B(-2.0f) * ax);
+    const act_detail::SigParts<Arch> sp(E);
+    const B p = sp.p();
+    B r = dy * (B(4.0f) * ((E * p) * p));
+    const auto rare = ax > B(43.0f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        const double e = act_detail::rare_exp_neg<Arch>(v, 2.0);
+        return g * (4.0 * e) / ((1.0 + e) * (1.0 + e));
+      });
+    return xsimd::select(xsimd::isnan(x), x + x, r);
+  }
 };
 
 template <class Arch>
@@ -225,6 +286,21 @@ struct Act<Activation::elu, Arch> {
   static B df(B x, B a) {
     return xsimd::select(xsimd::isnan(x), x,
                          xsimd::select(x < B(0.0f), a * exp<Arch>(x), B(1.0f)));
+  }
+  // dx = dy * elu'(x). Rare lanes in double: x < -87 (e^x about to be subnormal) or alpha e^x
+  // below the normal range (a tiny alpha), where rounding alpha e^x first would lose dx.
+  static B grad(B x, B dy, B a) {
+    const auto neg = x < B(0.0f);
+    const B fp = a * exp<Arch>(x);
+    B r = dy * xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f)));
+    const auto rare = (x < B(-87.0f)) ||
+                      (neg && (xsimd::abs(fp) < B(0x1p-126f)) && (a != B(0.0f)));
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double al) {
+        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < 0 here
+        return (g * al) * e;  // dy*alpha exact in double
+      });
+    return r;
   }
 };
 
@@ -267,6 +343,26 @@ struct Act<Activation::silu, Arch> {
     const B neg_num = es * ((sp.d + xc) + sp.derr);
     const B r = (xsimd::select(neg, neg_num, pos_num) * sp.p()) * sp.p();
     return xsimd::select(xsimd::isnan(x), x + x, act_detail::unscale<Arch>(r, deep));
+  }
+  // dx = dy * silu'(x); x < -87 (e^x about to be subnormal): rare lanes in double.
+  static B grad(B x, B dy, B a) {
+    const B xc = xsimd::min(x, B(200.0f));
+    const auto neg = x < B(0.0f);
+    const B e = exp_neg<Arch>(-xsimd::abs(xc));
+    const act_detail::SigParts<Arch> sp(e);
+    const B pos_num = fmadd<Arch>(xc, e, sp.d) + sp.derr;
+    const B neg_num = e * ((sp.d + xc) + sp.derr);
+    const B p = sp.p();
+    B r = dy * ((xsimd::select(neg, neg_num, pos_num) * p) * p);
+    const auto rare = x < B(-87.0f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        if (v < -1e300) return g * 0.0;  // silu'(-inf) = 0
+        const double vc = v < -700.0 ? -700.0 : v;  // v < -87 here
+        const double e = std::exp(vc);
+        return g * (e * ((1.0 + e) + vc) / ((1.0 + e) * (1.0 + e)));
+      });
+    return xsimd::select(xsimd::isnan(x), x + x, r);
   }
 };
 
@@ -421,6 +517,17 @@ struct Act<Activation::softplus, Arch> {
     return xsimd::select(xsimd::isnan(x), x + x, r);
   }
   static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
+  // dx = dy * sigmoid(x); x < -87 (sigmoid(x) about to be subnormal): rare lanes in double.
+  static B grad(B x, B dy, B a) {
+    B r = dy * df(x, a);
+    const auto rare = x < B(-87.0f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < -87 here
+        return g * e / (1.0 + e);
+      });
+    return r;
+  }
 };
 
 // Calls g(Act<F, Arch>{}) for the runtime activation f (one switch per call, not per element).
