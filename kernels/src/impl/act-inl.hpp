@@ -152,6 +152,89 @@ inline double rare_exp_neg(double v, double k) {
   return std::exp(-k * (av < 700.0 / k ? av : 700.0 / k));
 }
 
+// -min(|x|, lim) (NaN kept): the argument of e^-|x| clamped where e^-|x| rounds to 0 anyway,
+// which keeps -inf out of the range reduction: an OR with the sign bit and a max (max(c, z)
+// returns a NaN z). (AVX-512 vrangeps would do it in one op but returns the other operand for
+// a quiet NaN, measured here.)
+template <class Arch>
+inline vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
+  const vf<Arch> z = as_float<Arch>(as_int<Arch>(x) | vi<Arch>(std::int32_t(0x80000000u)));
+  return xsimd::max(vf<Arch>(-lim), z);
+}
+
+// e^z for z in [-104, 0] (or NaN), subnormal results included: the throughput version of
+// exp_neg for the activations (callers clamp z, e.g. by neg_abs_min: below -104, e^z < 2^-150
+// rounds to 0). n = round(z/ln2) by the 1.5*2^23 shifter folded into the FMA that multiplies
+// by 1/ln2 (no vrndscaleps, which is 2 uops); t = z - n ln2 (two-constant Cody-Waite, as
+// exp_impl); e^t = 1 + t q(t) with q = 1 + t/2 + t^2 (c3 + c4 t) + t^4 (c5 + c6 t) (exp_impl's
+// minimax coefficients) by Estrin's scheme (4 dependent steps instead of Horner's 6: the loop
+// is latency-bound), ending in one fused fmadd(t, q, 1); 2^n by scale2 (vscalefps on AVX-512,
+// which rounds a subnormal result once). <= 1 ULP like exp_impl (FMA ISAs).
+template <class Arch>
+inline vf<Arch> exp_fast(vf<Arch> zc) {
+  using B = vf<Arch>;
+  const B shifter(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  const B n = fmadd<Arch>(zc, B(1.44269504088896341f), shifter) - shifter;
+  B t = fnmadd<Arch>(n, B(0.693359375f), zc);  // exact (C1 has 9 bits, |n| <= 151)
+  t = fnmadd<Arch>(n, B(-2.12194440e-4f), t);
+  const B t2 = t * t;
+  const B a = fmadd<Arch>(t, B(1.392621896e-03f), B(8.363207802e-03f));
+  const B b = fmadd<Arch>(t, B(4.166655615e-02f), B(1.666657627e-01f));
+  const B c = fmadd<Arch>(t, B(0.5f), B(1.0f));
+  const B q = fmadd<Arch>(t2, fmadd<Arch>(t2, a, b), c);
+  return scale2<Arch>(fmadd<Arch>(q, t, B(1.0f)), n);
+}
+
+// |x| as one AND with the sign bit cleared; -|x| as one OR with it set.
+template <class Arch>
+inline vf<Arch> neg_abs(vf<Arch> x) {
+  return as_float<Arch>(as_int<Arch>(x) | vi<Arch>(std::int32_t(0x80000000u)));
+}
+
+// select(m, a, 1 - a): AVX-512 folds the select into a masked subtract.
+template <class Arch>
+inline vf<Arch> select_a_or_1ma(xsimd::batch_bool<float, Arch> m, vf<Arch> a) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_mask_sub_ps(a, __mmask16(~__mmask16(m)), _mm512_set1_ps(1.0f), a);
+  } else {
+    return xsimd::select(m, a, vf<Arch>(1.0f) - a);
+  }
+}
+
+// 1/(1 + e) for e in [0, 1] to ~2^-28 relative: d = 1 + e rounded, derr its exact rounding
+// error, then one Newton step on the residual 1 - r0 d - r0 derr (exact by FMA).
+template <class Arch>
+inline vf<Arch> recip_1p(vf<Arch> e) {
+  using B = vf<Arch>;
+  const B d = B(1.0f) + e;
+  const B derr = (B(1.0f) - d) + e;  // exact: 1 >= e
+  const B r0 = recip_approx<Arch>(d);
+  return fmadd<Arch>(fnmadd<Arch>(r0, derr, fnmadd<Arch>(r0, d, B(1.0f))), r0, r0);
+}
+
+// sigmoid(x) for FMA ISAs, throughput form: q = e/(1 + e) = sigmoid(-|x|), e = e^-|x|;
+// sigmoid(x) = q for x < 0, 1 - q for x >= 0 (q <= 1/2: q's error is at most half an ULP of
+// the result, and 1 - q rounds once, so no second division 1/(1 + e) is needed).
+// kComp = false: q = e/d by one Newton step on the residual, the rounding of d = 1 + e not
+// compensated (3 ops fewer; <= 2^-24 relative): <= 2 ULP over every float (measured, x < 0;
+// 1 ULP for x >= 0). kComp = true: SigParts::quot (d's rounding error folded back too): <= 1
+// ULP, for silu, whose product x q rounds once more.
+template <class Arch, bool kComp>
+inline vf<Arch> sigmoid_fast(vf<Arch> x) {
+  using B = vf<Arch>;
+  const B e = exp_fast<Arch>(neg_abs_min<Arch>(x, 104.0f));
+  B q;
+  if constexpr (kComp) {
+    q = SigParts<Arch>(e).quot(e);
+  } else {
+    const B d = B(1.0f) + e;
+    const B r0 = recip_approx<Arch>(d);
+    const B q0 = e * r0;
+    q = fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+  }
+  return select_a_or_1ma<Arch>(x < B(0.0f), q);
+}
+
 }  // namespace act_detail
 
 template <Activation F, class Arch>
@@ -171,15 +254,25 @@ struct Act<Activation::sigmoid, Arch> {
   // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
   // the last rounding). Subnormal results come straight from the subnormal e.
   static B f(B x, B) {
-    const B e = exp_neg<Arch>(-xsimd::abs(x));
-    const act_detail::SigParts<Arch> sp(e);
-    return sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+    if constexpr (kHasFma<Arch>) {
+      return act_detail::sigmoid_fast<Arch, false>(x);
+    } else {
+      const B e = exp_neg<Arch>(-xsimd::abs(x));
+      const act_detail::SigParts<Arch> sp(e);
+      return sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+    }
   }
   // sigmoid'(x) = e/(1+e)^2 = (e*p)*p (never s(1-s), which is 0 for large |x|).
   static B df(B x, B) {
-    const B e = exp_neg<Arch>(-xsimd::abs(x));
-    const act_detail::SigParts<Arch> sp(e);
-    return (e * sp.p()) * sp.p();
+    if constexpr (kHasFma<Arch>) {
+      const B e = act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f));
+      const B p = act_detail::recip_1p<Arch>(e);
+      return (e * p) * p;
+    } else {
+      const B e = exp_neg<Arch>(-xsimd::abs(x));
+      const act_detail::SigParts<Arch> sp(e);
+      return (e * sp.p()) * sp.p();
+    }
   }
   // dx = dy * sigmoid'(x); |x| > 87 (sigmoid' < 2^-125, e^-|x| about to be subnormal): rare
   // lanes in double (act_detail::grad_rare_lanes).
@@ -202,8 +295,7 @@ struct Act<Activation::tanh, Arch> {
   // |x| > 0.9: 1 - q, q = 2E/(1 + E) <= 0.285, E = e^-2|x| (never overflows; it underflows to 0
   // where tanh rounds to 1), with 1 + E and the division compensated (SigParts) so only E's own
   // error (<= 1 ULP, scaled by q <= 0.285) and the final rounding remain.
-  static B f(B x, B) {
-    const B ax = xsimd::abs(x);
+  static B small(B ax) {
     const B s = ax * ax;
     B p(-5.203526816e-04f);
     p = fmadd<Arch>(p, s, B(2.751653315e-03f));
@@ -212,13 +304,38 @@ struct Act<Activation::tanh, Arch> {
     p = fmadd<Arch>(p, s, B(-5.395031720e-02f));
     p = fmadd<Arch>(p, s, B(1.333321482e-01f));
     p = fmadd<Arch>(p, s, B(-3.333333135e-01f));
-    const B small = fmadd<Arch>(ax * s, p, ax);
-    const B E = exp_neg<Arch>(B(-2.0f) * ax);
+    return fmadd<Arch>(ax * s, p, ax);
+  }
+  // 1 - 2E/(1 + E) for |x| (NaN propagates); E = e^-2|x| from exp_fast, 2|x| clamped at 104.
+  static B big(B x) {
+    const B E = act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x + x, 104.0f));
     const act_detail::SigParts<Arch> sp(E);
-    const B big = B(1.0f) - B(2.0f) * sp.quot(E);
-    const B r = xsimd::select(ax <= B(0.9f), small, big);
-    // copysign keeps the sign of -0.
-    return xsimd::select(xsimd::isnan(x), x + x, xsimd::copysign(r, x));
+    return fnmadd<Arch>(B(2.0f), sp.quot(E), B(1.0f));  // 2q exact: one rounding
+  }
+  static B f(B x, B) {
+    const B ax = xsimd::abs(x);
+    if constexpr (kHasFma<Arch>) {
+      // Only the formulas some lane needs (an all-small or all-large block skips the other).
+      const auto sm = ax <= B(0.9f);
+      B r;
+      if (xsimd::all(sm)) {
+        r = small(ax);
+      } else if (!xsimd::any(sm)) {
+        r = big(x);
+      } else {
+        r = xsimd::select(sm, small(ax), big(x));
+      }
+      // r >= 0 or NaN: OR in the sign of x (keeps -0; NaN stays NaN).
+      return as_float<Arch>(as_int<Arch>(r) | (as_int<Arch>(x) & vi<Arch>(std::int32_t(0x80000000u))));
+    } else {
+      const B sml = small(ax);
+      const B E = exp_neg<Arch>(B(-2.0f) * ax);
+      const act_detail::SigParts<Arch> sp(E);
+      const B bg = B(1.0f) - B(2.0f) * sp.quot(E);
+      const B r = xsimd::select(ax <= B(0.9f), sml, bg);
+      // copysign keeps the sign of -0.
+      return xsimd::select(xsimd::isnan(x), x + x, xsimd::copysign(r, x));
+    }
   }
   // tanh'(x) = 4E/(1+E)^2, E = e^-2|x| (pre-scaled by 2^64 where 4E is near the subnormal range).
   static B df(B x, B) {
@@ -238,17 +355,24 @@ struct Act<Activation::tanh, Arch> {
   // dx = dy * tanh'(x); |x| > 43 (E = e^-2|x| about to be subnormal): rare lanes in double.
   static B grad(B x, B dy, B a) {
     const B ax = xsimd::abs(x);
-    const B E = exp_neg<Arch>(B(-2.0f) * ax);
-    const act_detail::SigParts<Arch> sp(E);
-    const B p = sp.p();
-    B r = dy * (B(4.0f) * ((E * p) * p));
+    B r;
+    if constexpr (kHasFma<Arch>) {
+      const B E = act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x + x, 104.0f));
+      const B p = act_detail::recip_1p<Arch>(E);
+      r = dy * (((B(4.0f) * E) * p) * p);
+    } else {
+      const B E = exp_neg<Arch>(B(-2.0f) * ax);
+      const act_detail::SigParts<Arch> sp(E);
+      const B p = sp.p();
+      r = dy * (B(4.0f) * ((E * p) * p));
+    }
     const auto rare = ax > B(43.0f);
     if (xsimd::any(rare))
       r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
         const double e = act_detail::rare_exp_neg<Arch>(v, 2.0);
         return g * (4.0 * e) / ((1.0 + e) * (1.0 + e));
       });
-    return xsimd::select(xsimd::isnan(x), x + x, r);
+    return r;  // NaN x: E and r are NaN
   }
 };
 
