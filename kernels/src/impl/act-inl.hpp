@@ -212,6 +212,39 @@ inline vf<Arch> recip_1p(vf<Arch> e) {
   return fmadd<Arch>(fnmadd<Arch>(r0, derr, fnmadd<Arch>(r0, d, B(1.0f))), r0, r0);
 }
 
+// e^x - 1 for x <= 0 (or NaN; garbage on x > 0 lanes, which elu discards), FMA ISAs: the
+// construction of expm1 (math-inl.hpp) trimmed to what x <= 0 needs. x clamped at -17.5 (below
+// -17.33 the result rounds to -1); n = round(x/ln2) by the shifter in the FMA, clamped at -24
+// so that 2^n - 1 is exact; t + lo = x - n ln2 with lo the exact rounding error of t (an FMA
+// residual; the third Cody-Waite constant is below 2^-33 relative and dropped); em = e^t - 1 =
+// t + t^2 (1/2 + t P(t)) + lo; e^x - 1 = 2^n em + (2^n - 1), one rounding (FMA). No tiny-x
+// select: for |x| < 2^-25, n = 0, t = x and em rounds to x (subnormal x: t^2 underflows to 0);
+// -0 gives +0 (elu returns x itself there).
+template <class Arch>
+inline vf<Arch> expm1_neg_fast(vf<Arch> x) {
+  using B = vf<Arch>;
+  const B z = xsimd::max(B(-17.5f), x);  // NaN kept
+  const B shifter(12582912.0f);
+  const B n = xsimd::max(fmadd<Arch>(z, B(1.44269504088896341f), shifter) - shifter, B(-24.0f));
+  const B t1 = fnmadd<Arch>(n, B(0.693359375f), z);  // exact
+  const B t = fnmadd<Arch>(n, B(-2.12194440e-4f), t1);
+  const B lo = fnmadd<Arch>(n, B(-2.12194440e-4f), t1 - t);  // exact error of t (t1 - t exact)
+  B p(1.988281001e-4f);
+  p = fmadd<Arch>(p, t, B(1.391879981e-3f));
+  p = fmadd<Arch>(p, t, B(8.333317935e-3f));
+  p = fmadd<Arch>(p, t, B(4.166657478e-2f));
+  p = fmadd<Arch>(p, t, B(1.666666716e-1f));
+  p = fmadd<Arch>(p, t, B(0.5f));
+  const B em = t + fmadd<Arch>(t * t, p, lo);
+  B s;
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    s = _mm512_maskz_scalef_ps(__mmask16(0xffff), _mm512_set1_ps(1.0f), n);
+  } else {
+    s = pow2i<Arch>(xsimd::batch_cast<std::int32_t>(n));
+  }
+  return fmadd<Arch>(s, em, s - B(1.0f));
+}
+
 // sigmoid(x) for FMA ISAs, throughput form: q = e/(1 + e) = sigmoid(-|x|), e = e^-|x|;
 // sigmoid(x) = q for x < 0, 1 - q for x >= 0 (q <= 1/2: q's error is at most half an ULP of
 // the result, and 1 - q rounds once, so no second division 1/(1 + e) is needed).
@@ -404,7 +437,11 @@ struct Act<Activation::elu, Arch> {
   // alpha*expm1(x) for x < 0, x otherwise: <= 1 ULP for alpha = 1 (one more rounding for other
   // alpha); elu(-inf) = -alpha, elu(-0) = -0.
   static B f(B x, B a) {
-    return xsimd::select(x < B(0.0f), a * expm1<Arch>(xsimd::min(x, B(0.0f))), x);
+    if constexpr (kHasFma<Arch>) {
+      return xsimd::select(x < B(0.0f), a * act_detail::expm1_neg_fast<Arch>(x), x);
+    } else {
+      return xsimd::select(x < B(0.0f), a * expm1<Arch>(xsimd::min(x, B(0.0f))), x);
+    }
   }
   // alpha*e^x for x < 0 (<= 1 ULP for alpha = 1), 1 for x >= 0.
   static B df(B x, B a) {
@@ -415,7 +452,9 @@ struct Act<Activation::elu, Arch> {
   // below the normal range (a tiny alpha), where rounding alpha e^x first would lose dx.
   static B grad(B x, B dy, B a) {
     const auto neg = x < B(0.0f);
-    const B fp = a * exp<Arch>(x);
+    // x >= 0 lanes are discarded; -104 clamps where e^x rounds to 0 (and -inf), NaN kept.
+    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch>(xsimd::max(B(-104.0f), xsimd::min(x, B(0.0f))))
+                                    : exp<Arch>(x));
     B r = dy * xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f)));
     const auto rare = (x < B(-87.0f)) ||
                       (neg && (xsimd::abs(fp) < B(0x1p-126f)) && (a != B(0.0f)));
@@ -436,9 +475,13 @@ struct Act<Activation::silu, Arch> {
   static B f(B x, B) {
     const auto deep = x < B(-64.0f);
     if (!xsimd::any(deep)) {  // typical data: no pre-scaling needed (NaN flows through e)
-      const B e = exp_neg<Arch>(-xsimd::abs(x));
-      const act_detail::SigParts<Arch> sp(e);
-      return x * sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+      if constexpr (kHasFma<Arch>) {
+        return x * act_detail::sigmoid_fast<Arch, true>(x);
+      } else {
+        const B e = exp_neg<Arch>(-xsimd::abs(x));
+        const act_detail::SigParts<Arch> sp(e);
+        return x * sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+      }
     }
     B es;
     act_detail::SigParts<Arch> sp;
@@ -472,7 +515,7 @@ struct Act<Activation::silu, Arch> {
   static B grad(B x, B dy, B a) {
     const B xc = xsimd::min(x, B(200.0f));
     const auto neg = x < B(0.0f);
-    const B e = exp_neg<Arch>(-xsimd::abs(xc));
+    const B e = act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f));
     const act_detail::SigParts<Arch> sp(e);
     const B pos_num = fmadd<Arch>(xc, e, sp.d) + sp.derr;
     const B neg_num = e * ((sp.d + xc) + sp.derr);
@@ -637,7 +680,9 @@ struct Act<Activation::softplus, Arch> {
   // <= 2 ULP; softplus(-inf) = 0, softplus(+inf) = +inf.
   static B f(B x, B) {
     const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) +
-                act_detail::log1p_unit<Arch>(exp_neg<Arch>(-xsimd::abs(x)));
+                act_detail::log1p_unit<Arch>(
+                    kHasFma<Arch> ? act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f))
+                                  : exp_neg<Arch>(-xsimd::abs(x)));
     return xsimd::select(xsimd::isnan(x), x + x, r);
   }
   static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }

@@ -14,7 +14,7 @@ template <Activation F, class Arch>
 void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v) { return Act<F, Arch>::f(v, a); };
-  map_unary<Arch, decltype(fn), true, true>(x, y, n, fn);
+  map_unary<Arch, decltype(fn), true>(x, y, n, fn);
 }
 
 // Act<F>::grad(x, dy, alpha) = dy * f'(x) where the activation has one (it keeps dx accurate

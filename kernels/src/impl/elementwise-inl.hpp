@@ -33,7 +33,7 @@ inline std::size_t stream_head(const float* out) {
 
 // y[i] = f(x[i]); f maps vf<Arch> -> vf<Arch>. `pad` fills the unused tail lanes.
 // kStream: large outputs (n >= kStreamMinFloats, y float-aligned) use streaming stores.
-template <class Arch, class F, bool kStream = false, bool kUnroll4 = false>
+template <class Arch, class F, bool kStream = false>
 inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 0.0f) {
   using B = vf<Arch>;
   constexpr std::size_t L = B::size;
@@ -54,18 +54,6 @@ inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 
     }
   }
   // Two batches per iteration: independent chains let the polynomials overlap.
-  if constexpr (kUnroll4) {
-    for (; i + 4 * L <= n; i += 4 * L) {
-      const B a = B::load_unaligned(x + i);
-      const B b = B::load_unaligned(x + i + L);
-      const B c = B::load_unaligned(x + i + 2 * L);
-      const B d = B::load_unaligned(x + i + 3 * L);
-      f(a).store_unaligned(y + i);
-      f(b).store_unaligned(y + i + L);
-      f(c).store_unaligned(y + i + 2 * L);
-      f(d).store_unaligned(y + i + 3 * L);
-    }
-  }
   for (; i + 2 * L <= n; i += 2 * L) {
     const B a = B::load_unaligned(x + i);
     const B b = B::load_unaligned(x + i + L);
