@@ -5,6 +5,8 @@
 //   Act<Activation::F, Arch>::f(x, alpha)   -> f(x)
 //   Act<Activation::F, Arch>::df(x, alpha)  -> f'(x), computed from x
 //   with_activation<Arch>(Activation, g)    -> g(Act<F, Arch>{}) for the runtime value
+//   Act<F, Arch>::grad(x, dy, alpha)        -> dy * f'(x), optional (sigmoid, tanh, elu, silu,
+//                                              softplus): used by act_bwd_kernel when present
 // alpha is the leaky-relu slope or the elu alpha (ignored by the others).
 //
 // Accuracy (ULP vs the correctly rounded value, every finite x, FMA ISAs; measured over all
@@ -20,6 +22,15 @@
 // sqrt(8/pi)(x + 0.044715 x^3) are carried as two floats into exp_ext, and where a result is
 // subnormal but an intermediate is not (x * e^x), the exponential is computed pre-scaled by 2^64
 // and the product scaled back once, so no precision is lost to a coarse subnormal intermediate.
+//
+// Throughput forms (FMA ISAs; SSE2 keeps the forms above): sigmoid, tanh, silu, softplus,
+// elu and the derivatives of sigmoid, tanh, silu, elu use act_detail::exp_fast (the shifter
+// round folded into an FMA, Estrin polynomial, vscalefps) and q = sigmoid(-|x|) = e/(1 + e)
+// <= 1/2, from which sigmoid = q or 1 - q, sigmoid' = q(1 - q), tanh' = 4 sigmoid'(2x), silu' =
+// s(1 + x(1 - s)) are formed without cancellation; the compensation of 1 + e is kept only
+// where the bound needs it (silu, tanh); elu uses expm1_neg_fast. The bound-to-measurement
+// margins this spends are listed in the public header. The fused backward (grad) computes
+// dy * f'(x) in double on the rare lanes where f'(x) is near or below float's normal range.
 #pragma once
 
 #include <simdense/activations.hpp>
