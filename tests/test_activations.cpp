@@ -471,6 +471,67 @@ TEST_SUITE("activations") {
     });
   }
 
+  // Fuzz findings (tests/fuzz/repro/activations_findings.cpp): f'(x) at or below float's normal
+  // range was rounded before the product with dy, and dy = inf met an f' that underflowed to 0.
+  TEST_CASE("backward where f'(x) underflows: dy*f'(x) rounded once, dy = inf gives inf") {
+    test::for_each_isa([](Isa isa) {
+      struct C { Activation f; float x, dy, alpha; };
+      const C cases[] = {
+          {Activation::elu, -104.000023f, 4.21293306f, -1e19f},     // was -0, true -2.87e-26
+          {Activation::elu, -2.0f, 3e10f, 0x1p-126f},                // alpha e^x subnormal
+          {Activation::elu, -20.0f, 1e30f, 0x1p-140f},              // tiny alpha, normal dx
+          {Activation::softplus, -103.999969f, -16.8716545f, 0},    // subnormal dx (-1.15e-44)
+          {Activation::sigmoid, -100.0f, 0x1p100f, 0},              // sigmoid' = 3.7e-44
+          {Activation::sigmoid, 120.0f, 3e38f, 0},
+          {Activation::tanh, 50.0f, 0x1p100f, 0},                   // tanh' = 1.5e-43
+          {Activation::tanh, -60.0f, -3e38f, 0},
+          {Activation::silu, -100.0f, 0x1p90f, 0},
+          {Activation::silu, -130.0f, -3e38f, 0},
+      };
+      for (const C& c : cases) {
+        CAPTURE(activation_name(c.f));
+        CAPTURE(c.x);
+        CAPTURE(c.dy);
+        float dx = 0;
+        activation_grad(c.f, &c.x, &c.dy, &dx, 1, c.alpha);
+        const LD want = LD(c.dy) * ref_df(c.f, c.x, c.alpha);
+        CHECK(want != 0);
+        CHECK(ulp_error(dx, want) <= bound_df(c.f, isa) + 1 + (c.f == Activation::elu ? 1 : 0));
+      }
+      // dy = +-inf: f'(x) > 0 (sign of alpha for elu') for every finite x, so dx = +-inf even
+      // where f'(x) is below float's range (tanh'(88.72) = 2.7e-77); f'(+-inf) = 0 gives NaN.
+      const float xs[] = {88.7228012f, -88.7228012f, 200.0f, -1e30f, 3e38f, -3e38f};
+      for (float dyv : {kInf, -kInf}) {
+        for (float x : xs) {
+          CAPTURE(x);
+          CAPTURE(dyv);
+          float dx;
+          tanh_grad(&x, &dyv, &dx, 1);
+          CHECK(dx == dyv);
+          sigmoid_grad(&x, &dyv, &dx, 1);
+          CHECK(dx == dyv);
+          if (x < 0) {
+            softplus_grad(&x, &dyv, &dx, 1);
+            CHECK(dx == dyv);
+            elu_grad(&x, &dyv, &dx, 1, 2.0f);
+            CHECK(dx == dyv);
+            elu_grad(&x, &dyv, &dx, 1, -2.0f);
+            CHECK(dx == -dyv);
+            silu_grad(&x, &dyv, &dx, 1);  // silu'(x) < 0 for x < -1.28
+            CHECK(dx == -dyv);
+          }
+        }
+        for (float x : {kInf, -kInf}) {
+          float dx;
+          tanh_grad(&x, &dyv, &dx, 1);
+          CHECK(std::isnan(dx));
+          sigmoid_grad(&x, &dyv, &dx, 1);
+          CHECK(std::isnan(dx));
+        }
+      }
+    });
+  }
+
   TEST_CASE("bad arguments are refused with the argument named") {
     float b[16] = {};
     CHECK_THROWS_WITH_AS(sigmoid(nullptr, b, 3), "simdense::sigmoid: x is null but n = 3",

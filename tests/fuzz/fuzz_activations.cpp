@@ -56,21 +56,35 @@ Tol grad_tol(Activation f, Isa isa, float x, float dy, float p) {
   const std::int64_t extra = (dy == 1.0f || dy == -1.0f) ? 0 : 1;
   Tol t{grad_ulps(f, isa, alpha) + (grad_ulps(f, isa, alpha) == 0 && extra ? 0 : extra)};
   if (!std::isnan(grad_root(f)) && std::fabs(x - grad_root(f)) <= 0.1f) t.abs = 1e-7 * std::fabs(double(dy));
-  // f'(x) below the normal range is rounded to a multiple of 2^-149 before the product with dy
-  // (softplus' at x = -104, dy = -16.9: 0 instead of -1.1e-44; elu' with alpha = 2^-126; the
-  // header's ULP bound on dx does not say so: reported, minor): slack of |dy| (ulps + 1) 2^-149.
-  // Likewise e^x below the normal range in elu' is rounded before the product with alpha
-  // (alpha = -1e19, x = -104: 0 instead of -2.9e-26): slack of |dy| (|alpha| + 1) (ulps + 1) 2^-149.
   const LD fp = fuzz::act_grad_ref(f, x, alpha);
-  // dy = +-inf times an f'(x) below float's range: inf in exact arithmetic, 0 * inf = NaN in
-  // float (tanh' at x = 88.7, dy = inf; reported, minor).
-  if (std::isinf(dy) && std::fabs(fp) < FLT_MIN) t.nan_ok = true;
-  if (std::fabs(fp) < FLT_MIN)
-    t.abs = std::fmax(t.abs, (std::fabs(double(dy)) + 1) * double(t.ulps + 1) * 0x1p-149);
-  if (f == Activation::elu && std::exp(LD(x)) < FLT_MIN)
-    t.abs = std::fmax(t.abs, (std::fabs(double(dy)) + 1) * (std::fabs(double(alpha)) + 1) *
-                                 double(t.ulps + 1) * 0x1p-149);
+  // gelu' and gelu_tanh' (not yet fixed; reported, minor): f'(x) below the normal range is
+  // rounded to a multiple of 2^-149 before the product with dy (slack of |dy| (ulps + 1)
+  // 2^-149), and dy = +-inf times an f'(x) that underflows gives 0 * inf = NaN. The others
+  // (sigmoid, tanh, softplus, silu, elu) compute dy * f'(x) with one rounding there and give
+  // +-inf for an infinite dy at every finite x (grad_exact below).
+  if (f == Activation::gelu || f == Activation::gelu_tanh) {
+    if (std::isinf(dy) && std::fabs(fp) < FLT_MIN) t.nan_ok = true;
+    if (std::fabs(fp) < FLT_MIN)
+      t.abs = std::fmax(t.abs, (std::fabs(double(dy)) + 1) * double(t.ulps + 1) * 0x1p-149);
+  }
   return t;
+}
+
+// dy * f'(x) exactly. For dy = +-inf and finite x, f'(x) is nonzero (it only underflows, even
+// in long double for |x| > 5678): the product is +-inf with the sign of f'(x), for the
+// activations whose kernels promise it (activations.hpp): sigmoid', tanh', softplus' > 0,
+// elu'(x < 0) has the sign of alpha, silu' < 0 where it underflows (x < -1.28).
+LD grad_exact_of(Activation f, float x, float dy, float alpha) {
+  const LD fp = fuzz::act_grad_ref(f, x, alpha);
+  if (std::isinf(dy) && std::isfinite(x) && fp == 0) {
+    switch (f) {
+      case Activation::sigmoid: case Activation::tanh: case Activation::softplus: return LD(dy);
+      case Activation::elu: if (x < 0 && alpha != 0) return LD(dy) * (alpha > 0 ? 1 : -1); break;
+      case Activation::silu: if (x < 0) return -LD(dy); break;
+      default: break;
+    }
+  }
+  return LD(dy) * fp;
 }
 
 std::vector<EwCase> make_cases() {
@@ -81,7 +95,7 @@ std::vector<EwCase> make_cases() {
     const float lo = a ? (f == Activation::elu ? 1.0f : 0.01f) : 0.0f, hi = a ? 0.3f : 0.0f;
     auto fwd_exact = [f, a](float x, float, float p) { return fuzz::act_ref(f, x, a ? p : default_alpha(f)); };
     auto grad_exact = [f, a](float x, float dy, float p) {
-      return LD(dy) * fuzz::act_grad_ref(f, x, a ? p : default_alpha(f));
+      return grad_exact_of(f, x, dy, a ? p : default_alpha(f));
     };
     auto ft = [f](Isa isa, float x, float, float p) { return fwd_tol(f, isa, x, p); };
     auto gt = [f](Isa isa, float x, float dy, float p) { return grad_tol(f, isa, x, dy, p); };
@@ -147,7 +161,7 @@ std::vector<EwCase> make_cases() {
   for (const auto& [f, fg] : named) {
     const auto [fw, gr] = fg;
     auto fwd_exact = [f = f](float x, float, float) { return fuzz::act_ref(f, x, 0); };
-    auto grad_exact = [f = f](float x, float dy, float) { return LD(dy) * fuzz::act_grad_ref(f, x, 0); };
+    auto grad_exact = [f = f](float x, float dy, float) { return grad_exact_of(f, x, dy, 0); };
     v.push_back({simdense::activation_name(f),
                  1, [fw = fw](const float* x, const float*, float* y, std::size_t n, float) { fw(x, y, n); },
                  [f = f](Isa isa, float x, float, float p) { return fwd_tol(f, isa, x, p); }, false, 1,
@@ -164,7 +178,7 @@ std::vector<EwCase> make_cases() {
                [](float x, float, float p) { return fuzz::act_ref(Activation::leaky_relu, x, p); }});
   v.push_back({"elu_grad", 2, [](const float* x, const float* dy, float* dx, std::size_t n, float p) { simdense::elu_grad(x, dy, dx, n, p); },
                [](Isa isa, float x, float dy, float p) { return grad_tol(Activation::elu, isa, x, dy, p); }, true, 3, false, 20.0f, 1.0f, 0.5f,
-               [](float x, float dy, float p) { return LD(dy) * fuzz::act_grad_ref(Activation::elu, x, p); }});
+               [](float x, float dy, float p) { return grad_exact_of(Activation::elu, x, dy, p); }});
   return v;
 }
 

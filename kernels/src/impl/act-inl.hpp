@@ -5,6 +5,8 @@
 //   Act<Activation::F, Arch>::f(x, alpha)   -> f(x)
 //   Act<Activation::F, Arch>::df(x, alpha)  -> f'(x), computed from x
 //   with_activation<Arch>(Activation, g)    -> g(Act<F, Arch>{}) for the runtime value
+//   Act<F, Arch>::grad(x, dy, alpha)        -> dy * f'(x), optional (sigmoid, tanh, elu, silu,
+//                                              softplus): used by act_bwd_kernel when present
 // alpha is the leaky-relu slope or the elu alpha (ignored by the others).
 //
 // Accuracy (ULP vs the correctly rounded value, every finite x, FMA ISAs; measured over all
@@ -20,6 +22,15 @@
 // sqrt(8/pi)(x + 0.044715 x^3) are carried as two floats into exp_ext, and where a result is
 // subnormal but an intermediate is not (x * e^x), the exponential is computed pre-scaled by 2^64
 // and the product scaled back once, so no precision is lost to a coarse subnormal intermediate.
+//
+// Throughput forms (FMA ISAs; SSE2 keeps the forms above): sigmoid, tanh, silu, softplus,
+// elu and the derivatives of sigmoid, tanh, silu, elu use act_detail::exp_fast (the shifter
+// round folded into an FMA, Estrin polynomial, vscalefps) and q = sigmoid(-|x|) = e/(1 + e)
+// <= 1/2, from which sigmoid = q or 1 - q, sigmoid' = q(1 - q), tanh' = 4 sigmoid'(2x), silu' =
+// s(1 + x(1 - s)) are formed without cancellation; the compensation of 1 + e is kept only
+// where the bound needs it (silu, tanh); elu uses expm1_neg_fast. The bound-to-measurement
+// margins this spends are listed in the public header. The fused backward (grad) computes
+// dy * f'(x) in double on the rare lanes where f'(x) is near or below float's normal range.
 #pragma once
 
 #include <simdense/activations.hpp>
@@ -118,6 +129,155 @@ inline vf<Arch> log1p_unit(vf<Arch> e) {
   return fmadd<Arch>(kf, ln2_hi, y);
 }
 
+// Backward on rare lanes: dx = dy * f'(x) recomputed in double on the lanes in m (plain scalar
+// code on at most one batch, behind an xsimd::any test, so typical data never comes here).
+// Used where f'(x) is at or below float's normal range (|x| > 87 for sigmoid', > 43 for tanh',
+// x < -87 for silu', softplus', elu'; elu' also with a tiny alpha): a float f'(x) would be
+// rounded to a coarse subnormal (or 0) before the product with dy, which loses dx whenever
+// |dy| > 1 (elu'(-104) with dy = 4.2, alpha = -1e19: 0 instead of -2.9e-26), and dy = +-inf
+// would meet 0 (NaN instead of the true +-inf). In double nothing underflows before the one
+// final rounding: fd clamps |x| so that e^-|x| stays a normal double (e^-700 = 1e-304: dx
+// still rounds to 0 for every finite dy, and to +-inf for an infinite one); f'(+-inf) = 0.
+template <class Arch, class FD>
+inline vf<Arch> grad_rare_lanes(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a,
+                                xsimd::batch_bool<float, Arch> m, FD fd) {
+  using B = vf<Arch>;
+  constexpr std::size_t L = B::size;
+  alignas(64) float xr[L], dr[L], ar[L], rr[L], mr[L];
+  x.store_aligned(xr);
+  dy.store_aligned(dr);
+  a.store_aligned(ar);
+  r.store_aligned(rr);
+  xsimd::select(m, B(1.0f), B(0.0f)).store_aligned(mr);
+  for (std::size_t k = 0; k < L; ++k)
+    if (mr[k] != 0.0f) rr[k] = static_cast<float>(fd(double(xr[k]), double(dr[k]), double(ar[k])));
+  return B::load_aligned(rr);
+}
+
+// e^(-k|v|) in double for the rare lanes above, |v| clamped to 700/k for finite v (no std::min
+// or std::isinf here: non-template inline helpers are an ODR hazard in ISA TUs), 0 at +-inf.
+template <class Arch>
+inline double rare_exp_neg(double v, double k) {
+  const double av = std::fabs(v);
+  if (av > 1e300) return 0.0;  // +-inf
+  return std::exp(-k * (av < 700.0 / k ? av : 700.0 / k));
+}
+
+// -min(|x|, lim) (NaN kept): the argument of e^-|x| clamped where e^-|x| rounds to 0 anyway,
+// which keeps -inf out of the range reduction: an OR with the sign bit and a max (max(c, z)
+// returns a NaN z). (AVX-512 vrangeps would do it in one op but returns the other operand for
+// a quiet NaN, measured here.)
+template <class Arch>
+inline vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
+  const vf<Arch> z = as_float<Arch>(as_int<Arch>(x) | vi<Arch>(std::int32_t(0x80000000u)));
+  return xsimd::max(vf<Arch>(-lim), z);
+}
+
+// e^z for z in [-104, 0] (or NaN), subnormal results included: the throughput version of
+// exp_neg for the activations (callers clamp z, e.g. by neg_abs_min: below -104, e^z < 2^-150
+// rounds to 0). n = round(z/ln2) by the 1.5*2^23 shifter folded into the FMA that multiplies
+// by 1/ln2 (no vrndscaleps, which is 2 uops); t = z - n ln2 (two-constant Cody-Waite, as
+// exp_impl); e^t = 1 + t q(t) with q = 1 + t/2 + t^2 (c3 + c4 t) + t^4 (c5 + c6 t) (exp_impl's
+// minimax coefficients) by Estrin's scheme (4 dependent steps instead of Horner's 6, for one
+// op more), ending in one fused fmadd(t, q, 1); 2^n by scale2 (vscalefps on AVX-512, which
+// rounds a subnormal result once). <= 1 ULP like exp_impl (FMA ISAs; measured on every float
+// of [-104, 0] on avx512, as elu').
+template <class Arch>
+inline vf<Arch> exp_fast(vf<Arch> zc) {
+  using B = vf<Arch>;
+  const B shifter(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  const B n = fmadd<Arch>(zc, B(1.44269504088896341f), shifter) - shifter;
+  B t = fnmadd<Arch>(n, B(0.693359375f), zc);  // exact (C1 has 9 bits, |n| <= 151)
+  t = fnmadd<Arch>(n, B(-2.12194440e-4f), t);
+  const B t2 = t * t;
+  const B a = fmadd<Arch>(t, B(1.392621896e-03f), B(8.363207802e-03f));
+  const B b = fmadd<Arch>(t, B(4.166655615e-02f), B(1.666657627e-01f));
+  const B c = fmadd<Arch>(t, B(0.5f), B(1.0f));
+  const B q = fmadd<Arch>(t2, fmadd<Arch>(t2, a, b), c);
+  return scale2<Arch>(fmadd<Arch>(q, t, B(1.0f)), n);
+}
+
+// select(m, a, 1 - a): AVX-512 folds the select into a masked subtract.
+template <class Arch>
+inline vf<Arch> select_a_or_1ma(xsimd::batch_bool<float, Arch> m, vf<Arch> a) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_mask_sub_ps(a, __mmask16(~__mmask16(m)), _mm512_set1_ps(1.0f), a);
+  } else {
+    return xsimd::select(m, a, vf<Arch>(1.0f) - a);
+  }
+}
+
+// e^x - 1 for x <= 0 (or NaN; garbage on x > 0 lanes, which elu discards), FMA ISAs: the
+// construction of expm1 (math-inl.hpp) trimmed to what x <= 0 needs. x clamped at -17.5 (below
+// -17.33 the result rounds to -1); n = round(x/ln2) by the shifter in the FMA, clamped at -24
+// so that 2^n - 1 is exact; t + lo = x - n ln2 with lo the exact rounding error of t (an FMA
+// residual; the third Cody-Waite constant is below 2^-33 relative and dropped); em = e^t - 1 =
+// t + t^2 (1/2 + t P(t)) + lo; e^x - 1 = 2^n em + (2^n - 1), one rounding (FMA). No tiny-x
+// select: for |x| < 2^-25, n = 0, t = x and em rounds to x (subnormal x: t^2 underflows to 0);
+// -0 gives +0 (elu returns x itself there).
+template <class Arch>
+inline vf<Arch> expm1_neg_fast(vf<Arch> x) {
+  using B = vf<Arch>;
+  const B z = xsimd::max(B(-17.5f), x);  // NaN kept
+  const B shifter(12582912.0f);
+  const B n = xsimd::max(fmadd<Arch>(z, B(1.44269504088896341f), shifter) - shifter, B(-24.0f));
+  const B t1 = fnmadd<Arch>(n, B(0.693359375f), z);  // exact
+  const B t = fnmadd<Arch>(n, B(-2.12194440e-4f), t1);
+  const B lo = fnmadd<Arch>(n, B(-2.12194440e-4f), t1 - t);  // exact error of t (t1 - t exact)
+  B p(1.988281001e-4f);
+  p = fmadd<Arch>(p, t, B(1.391879981e-3f));
+  p = fmadd<Arch>(p, t, B(8.333317935e-3f));
+  p = fmadd<Arch>(p, t, B(4.166657478e-2f));
+  p = fmadd<Arch>(p, t, B(1.666666716e-1f));
+  p = fmadd<Arch>(p, t, B(0.5f));
+  const B em = t + fmadd<Arch>(t * t, p, lo);
+  B s;
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    s = _mm512_maskz_scalef_ps(__mmask16(0xffff), _mm512_set1_ps(1.0f), n);
+  } else {
+    s = pow2i<Arch>(xsimd::batch_cast<std::int32_t>(n));
+  }
+  return fmadd<Arch>(s, em, s - B(1.0f));
+}
+
+// sigmoid'(v) = q (1 - q) for z = -|v| in [-104, 0] (or NaN), FMA ISAs: q = e/(1 + e) =
+// sigmoid(-|v|) <= 1/2 by one Newton step (no compensation of 1 + e), so 1 - q >= 1/2 has no
+// cancellation (unlike s(1 - s) with s = sigmoid(v) rounded near 1): <= 3 ULP over every float
+// (measured, avx512). tanh'(x) = 4 sigmoid'(2x).
+template <class Arch>
+inline vf<Arch> sigmoid_prime_z(vf<Arch> z) {
+  using B = vf<Arch>;
+  const B e = exp_fast<Arch>(z);
+  const B d = B(1.0f) + e;
+  const B r0 = recip_approx<Arch>(d);
+  const B q0 = e * r0;
+  const B q = fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+  return q * (B(1.0f) - q);
+}
+
+// sigmoid(x) for FMA ISAs, throughput form: q = e/(1 + e) = sigmoid(-|x|), e = e^-|x|;
+// sigmoid(x) = q for x < 0, 1 - q for x >= 0 (q <= 1/2: q's error is at most half an ULP of
+// the result, and 1 - q rounds once, so no second division 1/(1 + e) is needed).
+// kComp = false: q = e/d by one Newton step on the residual, the rounding of d = 1 + e not
+// compensated (3 ops fewer; <= 2^-24 relative): <= 2 ULP over every float (measured, x < 0;
+// 1 ULP for x >= 0). kComp = true: SigParts::quot (d's rounding error folded back too): <= 1
+// ULP, for silu, whose product x q rounds once more.
+template <class Arch, bool kComp>
+inline vf<Arch> sigmoid_fast(vf<Arch> x) {
+  using B = vf<Arch>;
+  const B e = exp_fast<Arch>(neg_abs_min<Arch>(x, 104.0f));
+  B q;
+  if constexpr (kComp) {
+    q = SigParts<Arch>(e).quot(e);
+  } else {
+    const B d = B(1.0f) + e;
+    const B r0 = recip_approx<Arch>(d);
+    const B q0 = e * r0;
+    q = fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+  }
+  return select_a_or_1ma<Arch>(x < B(0.0f), q);
+}
+
 }  // namespace act_detail
 
 template <Activation F, class Arch>
@@ -137,15 +297,43 @@ struct Act<Activation::sigmoid, Arch> {
   // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
   // the last rounding). Subnormal results come straight from the subnormal e.
   static B f(B x, B) {
-    const B e = exp_neg<Arch>(-xsimd::abs(x));
-    const act_detail::SigParts<Arch> sp(e);
-    return sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+    if constexpr (kHasFma<Arch>) {
+      return act_detail::sigmoid_fast<Arch, false>(x);
+    } else {
+      const B e = exp_neg<Arch>(-xsimd::abs(x));
+      const act_detail::SigParts<Arch> sp(e);
+      return sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+    }
   }
   // sigmoid'(x) = e/(1+e)^2 = (e*p)*p (never s(1-s), which is 0 for large |x|).
   static B df(B x, B) {
-    const B e = exp_neg<Arch>(-xsimd::abs(x));
-    const act_detail::SigParts<Arch> sp(e);
-    return (e * sp.p()) * sp.p();
+    if constexpr (kHasFma<Arch>) {
+      return act_detail::sigmoid_prime_z<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f));
+    } else {
+      const B e = exp_neg<Arch>(-xsimd::abs(x));
+      const act_detail::SigParts<Arch> sp(e);
+      return (e * sp.p()) * sp.p();
+    }
+  }
+  // dx = dy * sigmoid'(x); |x| > 87 (sigmoid' < 2^-125, e^-|x| about to be subnormal): rare
+  // lanes in double (act_detail::grad_rare_lanes).
+  static B grad(B x, B dy, B a) {
+    B r;
+    xsimd::batch_bool<float, Arch> rare;
+    if constexpr (kHasFma<Arch>) {
+      const B z = act_detail::neg_abs_min<Arch>(x, 104.0f);
+      r = dy * act_detail::sigmoid_prime_z<Arch>(z);
+      rare = z < B(-87.0f);
+    } else {
+      r = dy * df(x, a);
+      rare = xsimd::abs(x) > B(87.0f);
+    }
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);
+        return g * e / ((1.0 + e) * (1.0 + e));
+      });
+    return r;
   }
 };
 
@@ -156,8 +344,7 @@ struct Act<Activation::tanh, Arch> {
   // |x| > 0.9: 1 - q, q = 2E/(1 + E) <= 0.285, E = e^-2|x| (never overflows; it underflows to 0
   // where tanh rounds to 1), with 1 + E and the division compensated (SigParts) so only E's own
   // error (<= 1 ULP, scaled by q <= 0.285) and the final rounding remain.
-  static B f(B x, B) {
-    const B ax = xsimd::abs(x);
+  static B small(B ax) {
     const B s = ax * ax;
     B p(-5.203526816e-04f);
     p = fmadd<Arch>(p, s, B(2.751653315e-03f));
@@ -166,13 +353,38 @@ struct Act<Activation::tanh, Arch> {
     p = fmadd<Arch>(p, s, B(-5.395031720e-02f));
     p = fmadd<Arch>(p, s, B(1.333321482e-01f));
     p = fmadd<Arch>(p, s, B(-3.333333135e-01f));
-    const B small = fmadd<Arch>(ax * s, p, ax);
-    const B E = exp_neg<Arch>(B(-2.0f) * ax);
+    return fmadd<Arch>(ax * s, p, ax);
+  }
+  // 1 - 2E/(1 + E) for |x| (NaN propagates); E = e^-2|x| from exp_fast, 2|x| clamped at 104.
+  static B big(B x) {
+    const B E = act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x + x, 104.0f));
     const act_detail::SigParts<Arch> sp(E);
-    const B big = B(1.0f) - B(2.0f) * sp.quot(E);
-    const B r = xsimd::select(ax <= B(0.9f), small, big);
-    // copysign keeps the sign of -0.
-    return xsimd::select(xsimd::isnan(x), x + x, xsimd::copysign(r, x));
+    return fnmadd<Arch>(B(2.0f), sp.quot(E), B(1.0f));  // 2q exact: one rounding
+  }
+  static B f(B x, B) {
+    const B ax = xsimd::abs(x);
+    if constexpr (kHasFma<Arch>) {
+      // Only the formulas some lane needs (an all-small or all-large block skips the other).
+      const auto sm = ax <= B(0.9f);
+      B r;
+      if (xsimd::all(sm)) {
+        r = small(ax);
+      } else if (!xsimd::any(sm)) {
+        r = big(x);
+      } else {
+        r = xsimd::select(sm, small(ax), big(x));
+      }
+      // r >= 0 or NaN: OR in the sign of x (keeps -0; NaN stays NaN).
+      return as_float<Arch>(as_int<Arch>(r) | (as_int<Arch>(x) & vi<Arch>(std::int32_t(0x80000000u))));
+    } else {
+      const B sml = small(ax);
+      const B E = exp_neg<Arch>(B(-2.0f) * ax);
+      const act_detail::SigParts<Arch> sp(E);
+      const B bg = B(1.0f) - B(2.0f) * sp.quot(E);
+      const B r = xsimd::select(ax <= B(0.9f), sml, bg);
+      // copysign keeps the sign of -0.
+      return xsimd::select(xsimd::isnan(x), x + x, xsimd::copysign(r, x));
+    }
   }
   // tanh'(x) = 4E/(1+E)^2, E = e^-2|x| (pre-scaled by 2^64 where 4E is near the subnormal range).
   static B df(B x, B) {
@@ -188,6 +400,26 @@ struct Act<Activation::tanh, Arch> {
     const B Es = exp_ext<Arch>(hi, B(0.0f), act_detail::scale_k<Arch>(deep));
     act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(Es, deep));
     return act_detail::unscale<Arch>(B(4.0f) * ((Es * sp.p()) * sp.p()), deep);
+  }
+  // dx = dy * tanh'(x); |x| > 43 (E = e^-2|x| about to be subnormal): rare lanes in double.
+  static B grad(B x, B dy, B a) {
+    const B ax = xsimd::abs(x);
+    B r;
+    if constexpr (kHasFma<Arch>) {
+      r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch>(act_detail::neg_abs_min<Arch>(x + x, 104.0f)));
+    } else {
+      const B E = exp_neg<Arch>(B(-2.0f) * ax);
+      const act_detail::SigParts<Arch> sp(E);
+      const B p = sp.p();
+      r = dy * (B(4.0f) * ((E * p) * p));
+    }
+    const auto rare = ax > B(43.0f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        const double e = act_detail::rare_exp_neg<Arch>(v, 2.0);
+        return g * (4.0 * e) / ((1.0 + e) * (1.0 + e));
+      });
+    return r;  // NaN x: E and r are NaN
   }
 };
 
@@ -219,12 +451,33 @@ struct Act<Activation::elu, Arch> {
   // alpha*expm1(x) for x < 0, x otherwise: <= 1 ULP for alpha = 1 (one more rounding for other
   // alpha); elu(-inf) = -alpha, elu(-0) = -0.
   static B f(B x, B a) {
-    return xsimd::select(x < B(0.0f), a * expm1<Arch>(xsimd::min(x, B(0.0f))), x);
+    if constexpr (kHasFma<Arch>) {
+      return xsimd::select(x < B(0.0f), a * act_detail::expm1_neg_fast<Arch>(x), x);
+    } else {
+      return xsimd::select(x < B(0.0f), a * expm1<Arch>(xsimd::min(x, B(0.0f))), x);
+    }
   }
   // alpha*e^x for x < 0 (<= 1 ULP for alpha = 1), 1 for x >= 0.
   static B df(B x, B a) {
     return xsimd::select(xsimd::isnan(x), x,
                          xsimd::select(x < B(0.0f), a * exp<Arch>(x), B(1.0f)));
+  }
+  // dx = dy * elu'(x). Rare lanes in double: x < -87 (e^x about to be subnormal) or alpha e^x
+  // below the normal range (a tiny alpha), where rounding alpha e^x first would lose dx.
+  static B grad(B x, B dy, B a) {
+    const auto neg = x < B(0.0f);
+    // x >= 0 lanes are discarded; -104 clamps where e^x rounds to 0 (and -inf), NaN kept.
+    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch>(xsimd::max(B(-104.0f), xsimd::min(x, B(0.0f))))
+                                    : exp<Arch>(x));
+    B r = dy * xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f)));
+    const auto rare = (x < B(-87.0f)) ||
+                      (neg && (xsimd::abs(fp) < B(0x1p-126f)) && (a != B(0.0f)));
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double al) {
+        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < 0 here
+        return (g * al) * e;  // dy*alpha exact in double
+      });
+    return r;
   }
 };
 
@@ -236,9 +489,13 @@ struct Act<Activation::silu, Arch> {
   static B f(B x, B) {
     const auto deep = x < B(-64.0f);
     if (!xsimd::any(deep)) {  // typical data: no pre-scaling needed (NaN flows through e)
-      const B e = exp_neg<Arch>(-xsimd::abs(x));
-      const act_detail::SigParts<Arch> sp(e);
-      return x * sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+      if constexpr (kHasFma<Arch>) {
+        return x * act_detail::sigmoid_fast<Arch, true>(x);
+      } else {
+        const B e = exp_neg<Arch>(-xsimd::abs(x));
+        const act_detail::SigParts<Arch> sp(e);
+        return x * sp.quot(xsimd::select(x < B(0.0f), e, B(1.0f)));
+      }
     }
     B es;
     act_detail::SigParts<Arch> sp;
@@ -267,6 +524,41 @@ struct Act<Activation::silu, Arch> {
     const B neg_num = es * ((sp.d + xc) + sp.derr);
     const B r = (xsimd::select(neg, neg_num, pos_num) * sp.p()) * sp.p();
     return xsimd::select(xsimd::isnan(x), x + x, act_detail::unscale<Arch>(r, deep));
+  }
+  // dx = dy * silu'(x); x < -87 (e^x about to be subnormal): rare lanes in double.
+  // FMA ISAs: silu' = s (1 + x (1 - s)) with q = sigmoid(-|x|) <= 1/2 (one Newton step, no
+  // compensation): x >= 0: (1 - q)(1 + x q); x < 0: q (1 + x (1 - q)), the bracket by one FMA
+  // (near the root it cancels to ~|x| 2^-24 absolute, times q = 0.22: ~2e-8).
+  static B grad(B x, B dy, B a) {
+    const auto neg = x < B(0.0f);
+    B r;
+    if constexpr (kHasFma<Arch>) {
+      const B e = act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f));
+      const B d = B(1.0f) + e;
+      const B r0 = recip_approx<Arch>(d);
+      const B q0 = e * r0;
+      const B q = fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+      const B omq = B(1.0f) - q;
+      const B xc = xsimd::min(x, B(200.0f));  // x = +inf: q = 0, inf * 0; NaN comes through q
+      r = dy * (xsimd::select(neg, q, omq) * fmadd<Arch>(xc, xsimd::select(neg, omq, q), B(1.0f)));
+    } else {
+      const B xc = xsimd::min(x, B(200.0f));
+      const B e = exp_neg<Arch>(-xsimd::abs(xc));
+      const act_detail::SigParts<Arch> sp(e);
+      const B pos_num = fmadd<Arch>(xc, e, sp.d) + sp.derr;
+      const B neg_num = e * ((sp.d + xc) + sp.derr);
+      const B p = sp.p();
+      r = dy * ((xsimd::select(neg, neg_num, pos_num) * p) * p);
+    }
+    const auto rare = x < B(-87.0f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        if (v < -1e300) return g * 0.0;  // silu'(-inf) = 0
+        const double vc = v < -700.0 ? -700.0 : v;  // v < -87 here
+        const double e = std::exp(vc);
+        return g * (e * ((1.0 + e) + vc) / ((1.0 + e) * (1.0 + e)));
+      });
+    return xsimd::select(xsimd::isnan(x), x + x, r);
   }
 };
 
@@ -417,10 +709,23 @@ struct Act<Activation::softplus, Arch> {
   // <= 2 ULP; softplus(-inf) = 0, softplus(+inf) = +inf.
   static B f(B x, B) {
     const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) +
-                act_detail::log1p_unit<Arch>(exp_neg<Arch>(-xsimd::abs(x)));
-    return xsimd::select(xsimd::isnan(x), x + x, r);
+                act_detail::log1p_unit<Arch>(
+                    kHasFma<Arch> ? act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f))
+                                  : exp_neg<Arch>(-xsimd::abs(x)));
+    return r;  // NaN x: e, log1p_unit(e) and r are NaN
   }
   static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
+  // dx = dy * sigmoid(x); x < -87 (sigmoid(x) about to be subnormal): rare lanes in double.
+  static B grad(B x, B dy, B a) {
+    B r = dy * df(x, a);
+    const auto rare = x < B(-87.0f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < -87 here
+        return g * e / (1.0 + e);
+      });
+    return r;
+  }
 };
 
 // Calls g(Act<F, Arch>{}) for the runtime activation f (one switch per call, not per element).

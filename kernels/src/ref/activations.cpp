@@ -1,6 +1,7 @@
 // Scalar reference activations: obvious rather than fast. Each value is computed in double by a
 // formula stable over the whole float range (e^-|x| forms, erfc, never 1 + erf) and rounded once
 // to float. This is the `scalar` ISA of the dispatch.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -38,24 +39,33 @@ double f_d(A f, double x, double a) {
   return x;
 }
 
+// e^(-k|x|) for the derivatives, |x| clamped to 700/k for finite x so that it never underflows
+// in double (f'(x) > 0 for every finite x: dy = +-inf must give +-inf, not inf * 0 = NaN; for
+// finite dy the clamp changes nothing, dy * e^-700 rounds to 0 in float); 0 at +-inf.
+double exp_neg_d(double x, double k) {
+  if (std::isinf(x)) return 0.0;
+  return std::exp(-k * std::min(std::fabs(x), 700.0 / k));
+}
+
 double df_d(A f, double x, double a) {
   if (std::isnan(x)) return x;
   switch (f) {
     case A::identity: return 1.0;
     case A::sigmoid: {
-      const double e = std::exp(-std::fabs(x));
+      const double e = exp_neg_d(x, 1.0);
       return e / ((1.0 + e) * (1.0 + e));
     }
     case A::tanh: {
-      const double e = std::exp(-2.0 * std::fabs(x));
+      const double e = exp_neg_d(x, 2.0);
       return 4.0 * e / ((1.0 + e) * (1.0 + e));
     }
     case A::relu: return x > 0 ? 1.0 : 0.0;
     case A::leaky_relu: return x > 0 ? 1.0 : a;
-    case A::elu: return x < 0 ? a * std::exp(x) : 1.0;
+    case A::elu: return x < 0 ? a * exp_neg_d(x, 1.0) : 1.0;
     case A::silu: {
       if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-      const double e = std::exp(-std::fabs(x));
+      x = std::max(x, -700.0);
+      const double e = exp_neg_d(x, 1.0);
       const double num = x >= 0 ? (1.0 + e) + x * e : e * ((1.0 + e) + x);
       return num / ((1.0 + e) * (1.0 + e));
     }
@@ -72,7 +82,10 @@ double df_d(A f, double x, double a) {
       const double num = v < 0 ? e * ((1.0 + e) + x * dv) : (1.0 + e) + x * dv * e;
       return num / ((1.0 + e) * (1.0 + e));
     }
-    case A::softplus: return sigmoid_d(x);
+    case A::softplus: {
+      const double e = exp_neg_d(x, 1.0);
+      return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    }
   }
   return 1.0;
 }
@@ -84,8 +97,13 @@ void fwd(const float* x, float* y, std::size_t n, float alpha) {
 
 template <A F>
 void bwd(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
-  for (std::size_t i = 0; i < n; ++i)
-    dx[i] = static_cast<float>(double(dy[i]) * df_d(F, double(x[i]), double(alpha)));
+  for (std::size_t i = 0; i < n; ++i) {
+    const double xi = x[i];
+    // elu: (dy*alpha)*e^x, so a subnormal alpha*e^x cannot underflow in double first.
+    dx[i] = F == A::elu && xi < 0
+                ? static_cast<float>((double(dy[i]) * double(alpha)) * exp_neg_d(xi, 1.0))
+                : static_cast<float>(double(dy[i]) * df_d(F, xi, double(alpha)));
+  }
 }
 
 void sigmoid_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float) {
