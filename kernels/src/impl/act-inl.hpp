@@ -405,24 +405,21 @@ struct Act<Activation::gelu_tanh, Arch> {
   // 0.5 x (1 + tanh(u)) = x sigmoid(v), v = 2u = sqrt(8/pi) (x + 0.044715 x^3), with v carried
   // as vh + vl (double-float: the constants and x^2 split exactly), since e^v amplifies an
   // absolute error of v into a relative one (v reaches -87 at x = -10).
+  // v = x (K + Kc x^2), K = sqrt(8/pi), Kc = 0.044715 K, each constant as two floats:
+  // x^2 = s + sl and Kc_h s = ph + pl exactly (FMA residuals), m = K_h + ph by 2Sum (max/min
+  // form, ph may exceed K_h), the small terms summed into ml, then v = x (mh + ml).
   static void v_hl(B xc, B& vh, B& vl) {
-    const B x2h = xc * xc;
-    const B x2l = prod_err<Arch>(xc, xc, x2h);
-    const B ch(4.471499845e-02f), cl(1.546144435e-09f);
-    // t = c x^2 (two floats)
-    const B th = ch * x2h;
-    const B tl = fmadd<Arch>(ch, x2l, fmadd<Arch>(cl, x2h, prod_err<Arch>(ch, x2h, th)));
-    // m = 1 + t (2Sum, t may exceed 1)
-    const B mh = B(1.0f) + th;
-    const B bb = mh - th;
-    const B ml = ((B(1.0f) - bb) + (th - (mh - bb))) + tl;
-    // w = x m
-    const B wh = xc * mh;
-    const B wl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, wh));
-    // v = K w
     const B kh(1.595769167e+00f), kl(-4.534068054e-08f);
-    vh = kh * wh;
-    vl = fmadd<Arch>(kh, wl, fmadd<Arch>(kl, wh, prod_err<Arch>(kh, wh, vh)));
+    const B ch(7.135481387e-02f), cl(2.398832466e-09f);
+    const B s = xc * xc;
+    const B sl = prod_err<Arch>(xc, xc, s);
+    const B ph = ch * s;
+    const B pl = fmadd<Arch>(ch, sl, fmadd<Arch>(cl, s, prod_err<Arch>(ch, s, ph)));
+    const B mh = kh + ph;
+    const B merr = (xsimd::max(kh, ph) - mh) + xsimd::min(kh, ph);  // exact (Fast2Sum)
+    const B ml = (merr + pl) + kl;
+    vh = xc * mh;
+    vl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, vh));
   }
   // e^-|v| = 2^n (1 + q) (exponent clamped at -150: below it e rounds to 0 even after the
   // scaling; |x| <= 100 keeps x^3 finite), e = that value rounded (0 or subnormal where it
@@ -436,16 +433,18 @@ struct Act<Activation::gelu_tanh, Arch> {
     gelu_detail::exp_parts<Arch>(hi, xsimd::select(neg, vl, -vl), n, q);
     e = scale2<Arch>(B(1.0f) + q, n);
   }
-  // v >= 0: x * (1 / (1 + e)); v < 0: 2^n (x + x q) / (1 + e), the scaling last so a subnormal
-  // result is rounded once and no intermediate is subnormal (no pre-scaling branch).
+  // w = x sigmoid(-|v|) = 2^n (x + x q) / (1 + e) (the scaling last, so a subnormal result is
+  // rounded once and no intermediate is subnormal: no pre-scaling branch); y = w for x < 0,
+  // x - w for x >= 0 (w <= x/2: the subtraction at most doubles w's relative error).
+  // +inf gives +inf, -inf gives -0, +-0 and NaN are kept.
   static B f(B x, B) {
     B xc, n, q, e;
     xsimd::batch_bool<float, Arch> neg;
     parts(x, xc, n, q, e, neg);
     const act_detail::SigParts<Arch> sp(e);
-    const B s = sp.quot(xsimd::select(neg, fmadd<Arch>(xc, q, xc), B(1.0f)));
-    // Positive side: x itself times sigmoid (keeps +inf, -0 and NaN).
-    return scale2<Arch>(xsimd::select(neg, s, x * s), xsimd::select(neg, n, B(0.0f)));
+    const B w = scale2<Arch>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
+    // x = +-0: w = +0 (quot's residual step turns -0 into +0), so x - w keeps the sign.
+    return xsimd::select(x < B(0.0f), w, x - w);
   }
   // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
   // x < 0: e [(1+e) + x v'] / (1+e)^2 (e as 2^n (1 + q), the 2^n applied last);
