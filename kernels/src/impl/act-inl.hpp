@@ -431,7 +431,11 @@ struct Act<Activation::gelu_tanh, Arch> {
     neg = vh < B(0.0f);
     const B hi = xsimd::max(B(-150.0f), -xsimd::abs(vh));  // NaN kept
     gelu_detail::exp_parts<Arch>(hi, xsimd::select(neg, vl, -vl), n, q);
-    e = scale2<Arch>(B(1.0f) + q, n);
+    // 2^max(n, -127) by the exponent field (2^-127 encodes as +0), built from n while the
+    // polynomial runs; e = 0 where 2^n < 2^-126 (there 1 + e rounds to 1 anyway).
+    const B t = as_float<Arch>((xsimd::batch_cast<std::int32_t>(xsimd::max(n, B(-127.0f))) +
+                                vi<Arch>(127)) << 23);
+    e = fmadd<Arch>(q, t, t);
   }
   // w = x sigmoid(-|v|) = 2^n (x + x q) / (1 + e) (the scaling last, so a subnormal result is
   // rounded once and no intermediate is subnormal: no pre-scaling branch); y = w for x < 0,
