@@ -272,6 +272,18 @@ struct Act<Activation::silu, Arch> {
 
 namespace gelu_detail {
 
+// -(a*b) - c, fused on AVX2/AVX-512 (math-inl.hpp has fmadd/fnmadd/fmsub only).
+template <class Arch>
+inline vf<Arch> fnmsub(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_fnmsub_ps(a, b, c);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_fnmsub_ps(a, b, c);
+  } else {
+    return -(a * b) - c;
+  }
+}
+
 // e^(hi + lo) = 2^n (1 + q), hi <= 0 (or NaN), |lo| <= ulp(hi): exp_impl's reduction and
 // polynomial (relative error 1.1e-8), stopped before the final "+ 1" and the scaling so the
 // caller folds both into its own product, X e^(hi+lo) = scale2(X + X q, n): one rounding for
@@ -280,7 +292,9 @@ namespace gelu_detail {
 template <class Arch>
 inline void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
   using B = vf<Arch>;
-  n = round_int<Arch>(hi * B(1.44269504088896341f));
+  // n = round(hi / ln2) by the 1.5*2^23 shifter, fused with the product (|hi| < 2^21).
+  const B shifter(12582912.0f);
+  n = fmadd<Arch>(hi, B(1.44269504088896341f), shifter) - shifter;
   B r = fnmadd<Arch>(n, B(0.693359375f), hi);  // exact (C1 has 9 significant bits)
   r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
   r = r + lo;
@@ -357,13 +371,11 @@ inline vf<Arch> G_of(vf<Arch> a) {
   }
 }
 
-// xc clamped to [-kAMax, kAMax] (NaN kept), a = |xc|, and -a^2/2 = hi + lo split exactly, then
-// e^(-a^2/2) = 2^n (1 + q).
+// a = min(|x|, kAMax) (NaN kept), -a^2/2 = hi + lo split exactly, e^(-a^2/2) = 2^n (1 + q).
 template <class Arch>
-inline void gauss_parts(vf<Arch> x, vf<Arch>& xc, vf<Arch>& a, vf<Arch>& n, vf<Arch>& q) {
+inline void gauss_parts(vf<Arch> x, vf<Arch>& a, vf<Arch>& n, vf<Arch>& q) {
   using B = vf<Arch>;
-  xc = clamp_nan<Arch>(x, -kAMax, kAMax);
-  a = xsimd::abs(xc);
+  a = xsimd::min(B(kAMax), xsimd::abs(x));  // constant first: a NaN x stays NaN
   const B m = a * B(-0.5f);  // exact
   const B hi = m * a;
   const B lo = prod_err<Arch>(m, a, hi);
@@ -375,24 +387,25 @@ inline void gauss_parts(vf<Arch> x, vf<Arch>& xc, vf<Arch>& a, vf<Arch>& n, vf<A
 template <class Arch>
 struct Act<Activation::gelu, Arch> {
   using B = vf<Arch>;
-  // gelu(x) = x Phi(x) = w for x <= 0 and x - w for x > 0 (never 1 + erf), where
-  // w = x Q(|x|) = x G(a) e^(-a^2/2) = scale2(X + X q, n) with X = x G(a) and
-  // e^(-a^2/2) = 2^n (1 + q): the Gaussian's exponent is split exactly, the exponential is
-  // never rounded on its own, and subnormal results (x < -13.0) come from one final rounding.
-  // Roundings: G, X, X + Xq (and the subnormal scaling); x - w adds one with w/(x - w) <= 1.
-  // gelu(-inf) = -0 (the clamped product underflows), gelu(+inf) = +inf, +-0 kept, NaN kept.
+  // gelu(x) = x Phi(x) = -w for x < 0 and x - w for x >= 0 (never 1 + erf), where
+  // w = a Q(a) = a G(a) e^(-a^2/2), a = |x|, computed as wn = -w = scale2(-(X + X q), n) with
+  // X = a G(a) and e^(-a^2/2) = 2^n (1 + q): the Gaussian's exponent is split exactly, the
+  // exponential is never rounded on its own, and subnormal results (x < -13.0) come from one
+  // final rounding. Roundings: G, X, X + Xq (and the subnormal scaling); x - w adds one with
+  // w/(x - w) <= 1. a is clamped to kAMax: there w underflows to 0 (x < 0) or is negligible
+  // next to x. gelu(-inf) = -0, gelu(+inf) = +inf, +-0 kept (x + wn with wn = -0), NaN kept.
   static B f(B x, B) {
-    B xc, a, n, q;
-    gelu_detail::gauss_parts<Arch>(x, xc, a, n, q);
-    const B X = xc * gelu_detail::G_of<Arch>(a);
-    const B w = scale2<Arch>(fmadd<Arch>(X, q, X), n);
-    return xsimd::select(x <= B(0.0f), w, x - w);
+    B a, n, q;
+    gelu_detail::gauss_parts<Arch>(x, a, n, q);
+    const B X = a * gelu_detail::G_of<Arch>(a);
+    const B wn = scale2<Arch>(gelu_detail::fnmsub<Arch>(X, q, X), n);
+    return xsimd::select(x < B(0.0f), wn, x + wn);
   }
   // gelu'(x) = Phi(x) + x phi(x) = e D for x < 0, 1 - e D for x >= 0, D = G(a) - a phi0,
   // e = e^(-x^2/2) = 2^n (1 + q), phi0 = 1/sqrt(2 pi). Root at x = -0.7518 (D cancels there).
   static B df(B x, B) {
-    B xc, a, n, q;
-    gelu_detail::gauss_parts<Arch>(x, xc, a, n, q);
+    B a, n, q;
+    gelu_detail::gauss_parts<Arch>(x, a, n, q);
     const B D = fnmadd<Arch>(a, B(3.989422917e-01f), gelu_detail::G_of<Arch>(a));
     const B w = scale2<Arch>(fmadd<Arch>(D, q, D), n);
     return xsimd::select(x < B(0.0f), w, B(1.0f) - w);
