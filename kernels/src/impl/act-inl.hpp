@@ -434,18 +434,21 @@ struct Act<Activation::gelu_tanh, Arch> {
     vh = xc * mh;
     vl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, vh));
   }
-  // e^-|v| = 2^n (1 + q) (exponent clamped at -150: below it e rounds to 0 even after the
-  // scaling; |x| <= 100 keeps x^3 finite), e = that value rounded (0 or subnormal where it
-  // underflows: it only enters 1 + e), neg = v < 0.
+  // e^-|v| = 2^n (1 + q) and e = that value rounded (0 where 2^n < 2^-126: it only enters
+  // 1 + e), neg = v < 0. |x| <= 11 here: beyond, sigmoid(v) rounds to 1 (v > 112) and
+  // x sigmoid(v) and its derivative underflow to 0 (|x e^v| < 1e-46 from x = -10.6), and
+  // |v| <= 112.5 keeps n >= -163 (scale2's range, n*C1 exact).
   static void parts(B x, B& xc, B& n, B& q, B& e, xsimd::batch_bool<float, Arch>& neg) {
-    xc = clamp_nan<Arch>(x, -100.0f, 100.0f);
+    xc = clamp_nan<Arch>(x, -11.0f, 11.0f);
     B vh, vl;
     v_hl(xc, vh, vl);
     neg = vh < B(0.0f);
-    const B hi = xsimd::max(B(-150.0f), -xsimd::abs(vh));  // NaN kept
-    gelu_detail::exp_parts<Arch>(hi, xsimd::select(neg, vl, -vl), n, q);
+    // -|v| = hi + lo: both halves take the sign flip of vh (bit operations; NaN kept).
+    const B sm(-0.0f);
+    const B flip = (vh & sm) ^ sm;
+    gelu_detail::exp_parts<Arch>(vh | sm, vl ^ flip, n, q);
     // 2^max(n, -127) by the exponent field (2^-127 encodes as +0), built from n while the
-    // polynomial runs; e = 0 where 2^n < 2^-126 (there 1 + e rounds to 1 anyway).
+    // polynomial runs: no subnormal e (a subnormal operand costs a microcode assist here).
     const B t = as_float<Arch>((xsimd::batch_cast<std::int32_t>(xsimd::max(n, B(-127.0f))) +
                                 vi<Arch>(127)) << 23);
     e = fmadd<Arch>(q, t, t);
