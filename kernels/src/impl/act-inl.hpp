@@ -288,7 +288,8 @@ inline vf<Arch> fnmsub(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
 // polynomial (relative error 1.1e-8), stopped before the final "+ 1" and the scaling so the
 // caller folds both into its own product, X e^(hi+lo) = scale2(X + X q, n): one rounding for
 // X (1 + q) and one (only if subnormal) for the scaling, instead of rounding e^(hi+lo), then the
-// product, then an intermediate that may itself be subnormal. hi >= -150 (the caller clamps).
+// product, then an intermediate that may itself be subnormal. The callers clamp |x| so that
+// hi >= -113: n >= -163 stays in scale2's range and n*C1 is exact.
 template <class Arch>
 inline void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
   using B = vf<Arch>;
@@ -391,7 +392,7 @@ struct Act<Activation::gelu, Arch> {
   // w = a Q(a) = a G(a) e^(-a^2/2), a = |x|, computed as wn = -w = scale2(-(X + X q), n) with
   // X = a G(a) and e^(-a^2/2) = 2^n (1 + q): the Gaussian's exponent is split exactly, the
   // exponential is never rounded on its own, and subnormal results (x < -13.0) come from one
-  // final rounding. Roundings: G, X, X + Xq (and the subnormal scaling); x - w adds one with
+  // final rounding. Roundings: G, X, X + Xq (and the subnormal scaling); x + wn adds one with
   // w/(x - w) <= 1. a is clamped to kAMax: there w underflows to 0 (x < 0) or is negligible
   // next to x. gelu(-inf) = -0, gelu(+inf) = +inf, +-0 kept (x + wn with wn = -0), NaN kept.
   static B f(B x, B) {
