@@ -338,8 +338,34 @@ inline vf<Arch> G_of(vf<Arch> a) {
     p = fmadd<Arch>(p, r, tab(kP2));
     p = fmadd<Arch>(p, r, tab(kP1));
     return fmadd<Arch>(p, r, tab(kP0));
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    // AVX2 (vpermps: 8 entries): 8 intervals, log-spaced in u = a + 1 (index = exponent and
+    // first mantissa bit of u: a in [0, .5), [.5, 1), [1, 2), [2, 3), [3, 5), [5, 7), [7, 11),
+    // [11, 15)), on each a degree-7 polynomial in r = a - center (Chebyshev interpolant, float
+    // coefficients: relative error <= 1.3e-7 with the evaluation's roundings).
+    alignas(32) static constexpr float kC8[8] = {2.500000000e-01f, 7.500000000e-01f, 1.500000000e+00f, 2.500000000e+00f, 4.000000000e+00f, 6.000000000e+00f, 9.000000000e+00f, 1.300000000e+01f};
+    alignas(32) static constexpr float kQ8[8][8] = {
+        {4.140321016e-01f, 3.002324700e-01f, 2.057806700e-01f, 1.413313299e-01f, 9.441064298e-02f, 6.477931142e-02f, 4.379878566e-02f, 3.050941415e-02f},
+        {-2.954342663e-01f, -1.737679392e-01f, -9.027127922e-02f, -4.561395198e-02f, -2.129971422e-02f, -1.026639435e-02f, -4.753180314e-03f, -2.319891937e-03f},
+        {1.700868160e-01f, 8.495326340e-02f, 3.518698364e-02f, 1.364823896e-02f, 4.605952650e-03f, 1.590477536e-03f, 5.100927665e-04f, 1.754099794e-04f},
+        {-8.430419862e-02f, -3.668433428e-02f, -1.249701716e-02f, -3.831132082e-03f, -9.587288951e-04f, -2.411844034e-04f, -5.414890984e-05f, -1.318957766e-05f},
+        {3.724953532e-02f, 1.435918268e-02f, 4.108182155e-03f, 1.017340925e-03f, 1.924452954e-04f, 3.582379213e-05f, 5.674388376e-06f, 9.857534451e-07f},
+        {-1.499722619e-02f, -5.182631314e-03f, -1.265745726e-03f, -2.573691308e-04f, -3.748598101e-05f, -5.223077096e-06f, -5.900495239e-07f, -7.332418051e-08f},
+        {5.664146971e-03f, 1.766404370e-03f, 3.822495346e-04f, 6.399428094e-05f, 7.587582331e-06f, 7.780134297e-07f, 6.618531501e-08f, 5.669627878e-09f},
+        {-1.968133030e-03f, -5.593849928e-04f, -1.054245076e-04f, -1.486995916e-05f, -1.391604314e-06f, -1.093321558e-07f, -6.737606473e-09f, -4.171341050e-10f},
+    };
+    // bits(u) >> 22 = 2*(exponent + 127) + first mantissa bit: 254..261 for u in [1, 16).
+    const __m256i idx = _mm256_sub_epi32(
+        _mm256_srli_epi32(_mm256_castps_si256(a + B(1.0f)), 22), _mm256_set1_epi32(254));
+    const auto tab = [&idx](const float* t) -> B {
+      return _mm256_permutevar8x32_ps(_mm256_load_ps(t), idx);
+    };
+    const B r = a - tab(kC8);
+    B p = tab(kQ8[7]);
+    for (int i = 6; i >= 0; --i) p = fmadd<Arch>(p, r, tab(kQ8[i]));
+    return p;
   } else {
-    // AVX2 and SSE2 (no 32-entry lane permute): G(a) = t H(t), t = 1/(1 + a/4), H a degree-11
+    // SSE2 (no lane permute): G(a) = t H(t), t = 1/(1 + a/4), H a degree-11
     // minimax polynomial (rel. error 7e-9 with float coefficients on a <= 16); t is corrected
     // for the rounding of 1 + a/4 and of the division (G is sensitive to t:
     // d ln G / d ln t = K(t), up to 3.2 at a = 0).
