@@ -100,10 +100,16 @@ void silu(const float* x, float* y, std::size_t n);
 void silu_grad(const float* x, const float* dy, float* dx, std::size_t n);
 
 // gelu: y = x*Phi(x) = x/2 * erfc(-x/sqrt 2) (erfc form: never 1 + erf). grad: dy*(Phi(x) + x phi(x)).
+// Built from |x| Q(|x|) = |x| G(|x|) e^(-x^2/2) (Gaussian exponent split exactly, 2^n applied
+// last, so subnormal results round once; G from a 32-piece table on AVX-512, 8 on AVX2).
+// Measured worst over all 2^32 floats: AVX-512 f 3 ULP, f' 7; AVX2 f 3, f' 5 (strided sweeps
+// on SSE2: f 5, f' 19).
 void gelu(const float* x, float* y, std::size_t n);
 void gelu_grad(const float* x, const float* dy, float* dx, std::size_t n);
 
-// gelu_tanh: y = x/2 (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))), evaluated as x*sigmoid(2u).
+// gelu_tanh: y = x/2 (1 + tanh(sqrt(2/pi)(x + 0.044715 x^3))), evaluated as x*sigmoid(2u)
+// with 2u carried in two floats. Measured worst over all 2^32 floats, AVX-512 and AVX2: f 2 ULP
+// (also for x < -4), f' 12 (strided sweeps on SSE2: f 2, f' 9).
 void gelu_tanh(const float* x, float* y, std::size_t n);
 void gelu_tanh_grad(const float* x, const float* dy, float* dx, std::size_t n);
 

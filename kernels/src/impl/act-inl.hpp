@@ -562,20 +562,106 @@ struct Act<Activation::silu, Arch> {
   }
 };
 
+namespace gelu_detail {
+
+// -(a*b) - c, fused on AVX2/AVX-512 (math-inl.hpp has fmadd/fnmadd/fmsub only).
 template <class Arch>
-struct Act<Activation::gelu, Arch> {
+inline vf<Arch> fnmsub(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_fnmsub_ps(a, b, c);
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    return _mm256_fnmsub_ps(a, b, c);
+  } else {
+    return -(a * b) - c;
+  }
+}
+
+// e^(hi + lo) = 2^n (1 + q), hi <= 0 (or NaN), |lo| <= ulp(hi): exp_impl's reduction and
+// polynomial (relative error 1.1e-8), stopped before the final "+ 1" and the scaling so the
+// caller folds both into its own product, X e^(hi+lo) = scale2(X + X q, n): one rounding for
+// X (1 + q) and one (only if subnormal) for the scaling, instead of rounding e^(hi+lo), then the
+// product, then an intermediate that may itself be subnormal. The callers clamp |x| so that
+// hi >= -113: n >= -163 stays in scale2's range and n*C1 is exact.
+template <class Arch>
+inline void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
   using B = vf<Arch>;
-  // Q(a) = Phi(-a) = e^(-a^2/2) G(a), a = |x|, G(a) = t H(t) with t = 1/(1 + a/4) and H a
-  // degree-11 minimax polynomial (rel. error 7e-9 with float coefficients on a <= 16). -a^2/2 is split exactly by an
-  // FMA; t is corrected for the rounding of 1 + a/4 and of the division (G is sensitive to t:
-  // d ln G / d ln t = K(t), up to 3.2 at a = 0). e is pre-scaled by 2^64 for a > 12.
-  // On return: Q (scaled for `deep` lanes), e (same scaling) and G.
-  static B q_of(B a, xsimd::batch_bool<float, Arch> deep, B& e, B& G) {
-    const B ac = xsimd::min(a, B(16.0f));
-    const B h = ac * ac;
-    const B l = prod_err<Arch>(ac, ac, h);
-    e = exp_ext<Arch>(B(-0.5f) * h, B(-0.5f) * l, act_detail::scale_k<Arch>(deep));
-    const B q = ac * B(0.25f);  // exact
+  // n = round(hi / ln2) by the 1.5*2^23 shifter, fused with the product (|hi| < 2^21).
+  const B shifter(12582912.0f);
+  n = fmadd<Arch>(hi, B(1.44269504088896341f), shifter) - shifter;
+  B r = fnmadd<Arch>(n, B(0.693359375f), hi);  // exact (C1 has 9 significant bits)
+  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  r = r + lo;
+  B p(1.392621896e-03f);
+  p = fmadd<Arch>(p, r, B(8.363207802e-03f));
+  p = fmadd<Arch>(p, r, B(4.166655615e-02f));
+  p = fmadd<Arch>(p, r, B(1.666657627e-01f));
+  p = fmadd<Arch>(p, r, B(0.5f));
+  q = fmadd<Arch>(p * r, r, r);
+}
+
+// |x| is clamped here: gelu(x) underflows to -0 below -14.3 and gelu'(x) below -14.55; the
+// AVX-512 table covers [0, 15) and idx = trunc(a * 32/15) must stay <= 31.
+constexpr float kAMax = 14.9f;
+
+// G(a) = Q(a) e^(a^2/2), Q(a) = Phi(-a), for a in [0, kAMax] (NaN propagates).
+// AVX-512: 32 intervals of width 15/32, on each a degree-5 polynomial in r = a - center
+// (Chebyshev interpolant, float coefficients: relative error <= 1.3e-7 including the roundings
+// of the evaluation), coefficients picked by vpermt2ps from two registers per coefficient.
+template <class Arch>
+inline vf<Arch> G_of(vf<Arch> a) {
+  using B = vf<Arch>;
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    alignas(64) static constexpr float kC[32] = {2.343750000e-01f, 7.031250000e-01f, 1.171875000e+00f, 1.640625000e+00f, 2.109375000e+00f, 2.578125000e+00f, 3.046875000e+00f, 3.515625000e+00f, 3.984375000e+00f, 4.453125000e+00f, 4.921875000e+00f, 5.390625000e+00f, 5.859375000e+00f, 6.328125000e+00f, 6.796875000e+00f, 7.265625000e+00f, 7.734375000e+00f, 8.203125000e+00f, 8.671875000e+00f, 9.140625000e+00f, 9.609375000e+00f, 1.007812500e+01f, 1.054687500e+01f, 1.101562500e+01f, 1.148437500e+01f, 1.195312500e+01f, 1.242187500e+01f, 1.289062500e+01f, 1.335937500e+01f, 1.382812500e+01f, 1.429687500e+01f, 1.476562500e+01f};
+    alignas(64) static constexpr float kP0[32] = {4.186901450e-01f, 3.085683584e-01f, 2.396838218e-01f, 1.937488914e-01f, 1.614864618e-01f, 1.378492564e-01f, 1.199213117e-01f, 1.059289873e-01f, 9.474457800e-02f, 8.562316746e-02f, 7.805612683e-02f, 7.168599963e-02f, 6.625515968e-02f, 6.157376990e-02f, 5.749914795e-02f, 5.392219499e-02f, 5.075816065e-02f, 4.794028774e-02f, 4.541532695e-02f, 4.314031079e-02f, 4.108021781e-02f, 3.920621425e-02f, 3.749437258e-02f, 3.592466936e-02f, 3.448022157e-02f, 3.314670920e-02f, 3.191189095e-02f, 3.076526895e-02f, 2.969776094e-02f, 2.870149538e-02f, 2.776959911e-02f, 2.689605579e-02f};
+    alignas(64) static constexpr float kP1[32] = {-3.008117974e-01f, -1.819801629e-01f, -1.180628017e-01f, -8.107300848e-02f, -5.830676481e-02f, -4.354967177e-02f, -3.355703503e-02f, -2.653569169e-02f, -2.144435421e-02f, -1.765160449e-02f, -1.475977525e-02f, -1.250993088e-02f, -1.072843280e-02f, -9.295769967e-03f, -8.127751760e-03f, -7.163828239e-03f, -6.359634455e-03f, -5.682111718e-03f, -5.106250755e-03f, -4.612870049e-03f, -4.187070299e-03f, -3.817145480e-03f, -3.493800759e-03f, -3.209584160e-03f, -2.958467230e-03f, -2.735533053e-03f, -2.536739688e-03f, -2.358741360e-03f, -2.198749455e-03f, -2.054425888e-03f, -1.923797885e-03f, -1.805193140e-03f};
+    alignas(64) static constexpr float kP2[32] = {1.740837395e-01f, 9.030345827e-02f, 5.066327751e-02f, 3.036876209e-02f, 1.924761012e-02f, 1.278628316e-02f, 8.838566020e-03f, 6.319697481e-03f, 4.651101772e-03f, 3.509177594e-03f, 2.705174964e-03f, 2.124825260e-03f, 1.696624444e-03f, 1.374487765e-03f, 1.127918833e-03f, 9.362522978e-04f, 7.851812406e-04f, 6.646077381e-04f, 5.672778934e-04f, 4.878969630e-04f, 4.225431476e-04f, 3.682723909e-04f, 3.228472488e-04f, 2.845478302e-04f, 2.520381240e-04f, 2.242702030e-04f, 2.004145499e-04f, 1.798090670e-04f, 1.619210962e-04f, 1.463189401e-04f, 1.326503261e-04f, 1.206259112e-04f};
+    alignas(64) static constexpr float kP3[32] = {-8.666606247e-02f, -3.949334472e-02f, -1.956309564e-02f, -1.041602623e-02f, -5.901917350e-03f, -3.528243396e-03f, -2.208953956e-03f, -1.439303509e-03f, -9.708551224e-04f, -6.749213208e-04f, -4.817403678e-04f, -3.519267193e-04f, -2.624216431e-04f, -1.992777688e-04f, -1.538078359e-04f, -1.204557921e-04f, -9.558201418e-05f, -7.674989320e-05f, -6.229554856e-05f, -5.106203389e-05f, -4.223143333e-05f, -3.521664621e-05f, -2.959029553e-05f, -2.503721589e-05f, -2.132218833e-05f, -1.826769767e-05f, -1.573837471e-05f, -1.362999501e-05f, -1.186158715e-05f, -1.036970571e-05f, -9.104248420e-06f, -8.025353054e-06f};
+    alignas(64) static constexpr float kP4[32] = {3.892650455e-02f, 1.579494029e-02f, 6.993361283e-03f, 3.343361896e-03f, 1.709541655e-03f, 9.270579321e-04f, 5.292402348e-04f, 3.160329943e-04f, 1.963115792e-04f, 1.262506266e-04f, 8.372007869e-05f, 5.704537034e-05f, 3.982044655e-05f, 2.840325760e-05f, 2.065575063e-05f, 1.528580106e-05f, 1.149166292e-05f, 8.763760889e-06f, 6.771041171e-06f, 5.294060429e-06f, 4.184653790e-06f, 3.341066304e-06f, 2.692314638e-06f, 2.188156714e-06f, 1.792550734e-06f, 1.479316438e-06f, 1.229214263e-06f, 1.027951043e-06f, 8.648002563e-07f, 7.316345432e-07f, 6.222410889e-07f, 5.318305512e-07f};
+    alignas(64) static constexpr float kP5[32] = {-1.569967531e-02f, -5.751642864e-03f, -2.304607304e-03f, -1.000122167e-03f, -4.658544203e-04f, -2.310230921e-04f, -1.210930786e-04f, -6.665972614e-05f, -3.832256698e-05f, -2.289661643e-05f, -1.415694987e-05f, -9.025025065e-06f, -5.913119367e-06f, -3.970680154e-06f, -2.726085995e-06f, -1.909502544e-06f, -1.362075182e-06f, -9.878116316e-07f, -7.273033589e-07f, -5.429676548e-07f, -4.105444020e-07f, -3.140790170e-07f, -2.428968457e-07f, -1.897410158e-07f, -1.496044604e-07f, -1.189845378e-07f, -9.539925827e-08f, -7.706865546e-08f, -6.270177266e-08f, -5.135241565e-08f, -4.232014916e-08f, -3.508163715e-08f};
+    // NaN converts to 0x80000000 (index 0); the polynomial still yields NaN through r.
+    const __m512i idx = _mm512_cvttps_epi32(a * B(32.0f / 15.0f));
+    const auto tab = [&idx](const float* t) -> B {
+      return _mm512_permutex2var_ps(_mm512_load_ps(t), idx, _mm512_load_ps(t + 16));
+    };
+    const B r = a - tab(kC);  // |r| <= 0.235 (exact for a >= 0.12, else within 2^-26)
+    B p = tab(kP5);
+    p = fmadd<Arch>(p, r, tab(kP4));
+    p = fmadd<Arch>(p, r, tab(kP3));
+    p = fmadd<Arch>(p, r, tab(kP2));
+    p = fmadd<Arch>(p, r, tab(kP1));
+    return fmadd<Arch>(p, r, tab(kP0));
+  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
+    // AVX2 (vpermps: 8 entries): 8 intervals, log-spaced in u = a + 1 (index = exponent and
+    // first mantissa bit of u: a in [0, .5), [.5, 1), [1, 2), [2, 3), [3, 5), [5, 7), [7, 11),
+    // [11, 15)), on each a degree-7 polynomial in r = a - center (Chebyshev interpolant, float
+    // coefficients: relative error <= 1.3e-7 with the evaluation's roundings).
+    alignas(32) static constexpr float kC8[8] = {2.500000000e-01f, 7.500000000e-01f, 1.500000000e+00f, 2.500000000e+00f, 4.000000000e+00f, 6.000000000e+00f, 9.000000000e+00f, 1.300000000e+01f};
+    alignas(32) static constexpr float kQ8[8][8] = {
+        {4.140321016e-01f, 3.002324700e-01f, 2.057806700e-01f, 1.413313299e-01f, 9.441064298e-02f, 6.477931142e-02f, 4.379878566e-02f, 3.050941415e-02f},
+        {-2.954342663e-01f, -1.737679392e-01f, -9.027127922e-02f, -4.561395198e-02f, -2.129971422e-02f, -1.026639435e-02f, -4.753180314e-03f, -2.319891937e-03f},
+        {1.700868160e-01f, 8.495326340e-02f, 3.518698364e-02f, 1.364823896e-02f, 4.605952650e-03f, 1.590477536e-03f, 5.100927665e-04f, 1.754099794e-04f},
+        {-8.430419862e-02f, -3.668433428e-02f, -1.249701716e-02f, -3.831132082e-03f, -9.587288951e-04f, -2.411844034e-04f, -5.414890984e-05f, -1.318957766e-05f},
+        {3.724953532e-02f, 1.435918268e-02f, 4.108182155e-03f, 1.017340925e-03f, 1.924452954e-04f, 3.582379213e-05f, 5.674388376e-06f, 9.857534451e-07f},
+        {-1.499722619e-02f, -5.182631314e-03f, -1.265745726e-03f, -2.573691308e-04f, -3.748598101e-05f, -5.223077096e-06f, -5.900495239e-07f, -7.332418051e-08f},
+        {5.664146971e-03f, 1.766404370e-03f, 3.822495346e-04f, 6.399428094e-05f, 7.587582331e-06f, 7.780134297e-07f, 6.618531501e-08f, 5.669627878e-09f},
+        {-1.968133030e-03f, -5.593849928e-04f, -1.054245076e-04f, -1.486995916e-05f, -1.391604314e-06f, -1.093321558e-07f, -6.737606473e-09f, -4.171341050e-10f},
+    };
+    // bits(u) >> 22 = 2*(exponent + 127) + first mantissa bit: 254..261 for u in [1, 16).
+    const __m256i idx = _mm256_sub_epi32(
+        _mm256_srli_epi32(_mm256_castps_si256(a + B(1.0f)), 22), _mm256_set1_epi32(254));
+    const auto tab = [&idx](const float* t) -> B {
+      return _mm256_permutevar8x32_ps(_mm256_load_ps(t), idx);
+    };
+    const B r = a - tab(kC8);
+    B p = tab(kQ8[7]);
+    for (int i = 6; i >= 0; --i) p = fmadd<Arch>(p, r, tab(kQ8[i]));
+    return p;
+  } else {
+    // SSE2 (no lane permute): G(a) = t H(t), t = 1/(1 + a/4), H a degree-11
+    // minimax polynomial (rel. error 7e-9 with float coefficients on a <= 16); t is corrected
+    // for the rounding of 1 + a/4 and of the division (G is sensitive to t:
+    // d ln G / d ln t = K(t), up to 3.2 at a = 0).
+    const B q = a * B(0.25f);  // exact
     const B u = B(1.0f) + q;
     const B uerr = (xsimd::max(q, B(1.0f)) - u) + xsimd::min(q, B(1.0f));  // exact (Fast2Sum)
     B t0 = recip_approx<Arch>(u);
@@ -600,38 +686,48 @@ struct Act<Activation::gelu, Arch> {
     K = fmadd<Arch>(K, t0, B(-1.009628e-01f));
     K = fmadd<Arch>(K, t0, B(1.137385e+00f));
     const B g0 = t0 * H;
-    G = fmadd<Arch>(g0 * res, K, g0);
-    return e * G;
+    return fmadd<Arch>(g0 * res, K, g0);
   }
-  // gelu(x) = x Phi(x): -a Q(a) for x < 0, x - x Q(x) for x >= 0 (never 1 + erf).
-  // gelu(-inf) = -0, gelu(+inf) = +inf.
+}
+
+// a = min(|x|, kAMax) (NaN kept), -a^2/2 = hi + lo split exactly, e^(-a^2/2) = 2^n (1 + q).
+template <class Arch>
+inline void gauss_parts(vf<Arch> x, vf<Arch>& a, vf<Arch>& n, vf<Arch>& q) {
+  using B = vf<Arch>;
+  a = xsimd::min(B(kAMax), xsimd::abs(x));  // constant first: a NaN x stays NaN
+  const B m = a * B(-0.5f);  // exact
+  const B hi = m * a;
+  const B lo = prod_err<Arch>(m, a, hi);
+  exp_parts<Arch>(hi, lo, n, q);
+}
+
+}  // namespace gelu_detail
+
+template <class Arch>
+struct Act<Activation::gelu, Arch> {
+  using B = vf<Arch>;
+  // gelu(x) = x Phi(x) = -w for x < 0 and x - w for x >= 0 (never 1 + erf), where
+  // w = a Q(a) = a G(a) e^(-a^2/2), a = |x|, computed as wn = -w = scale2(-(X + X q), n) with
+  // X = a G(a) and e^(-a^2/2) = 2^n (1 + q): the Gaussian's exponent is split exactly, the
+  // exponential is never rounded on its own, and subnormal results (x < -13.0) come from one
+  // final rounding. Roundings: G, X, X + Xq (and the subnormal scaling); x + wn adds one with
+  // w/(x - w) <= 1. a is clamped to kAMax: there w underflows to 0 (x < 0) or is negligible
+  // next to x. gelu(-inf) = -0, gelu(+inf) = +inf, +-0 kept (x + wn with wn = -0), NaN kept.
   static B f(B x, B) {
-    const B a = xsimd::abs(x);
-    const auto neg = x < B(0.0f);
-    const auto deep = x < B(-12.0f);
-    B e, G;
-    const B Q = q_of(a, deep, e, G);
-    const B xm = xsimd::max(x, B(-16.0f));
-    const B yn = act_detail::unscale<Arch>(xm * Q, deep);
-    const B yp = fnmadd<Arch>(x, Q, x);
-    B y = xsimd::select(neg, yn, yp);
-    // x > 16: Phi(x) rounds to 1; x = +-0 or NaN: x itself (keeps -0 and NaN).
-    y = xsimd::select((x > B(16.0f)) || (x == B(0.0f)), x, y);
-    return xsimd::select(xsimd::isnan(x), x + x, y);
+    B a, n, q;
+    gelu_detail::gauss_parts<Arch>(x, a, n, q);
+    const B X = a * gelu_detail::G_of<Arch>(a);
+    const B wn = scale2<Arch>(gelu_detail::fnmsub<Arch>(X, q, X), n);
+    return xsimd::select(x < B(0.0f), wn, x + wn);
   }
-  // gelu'(x) = Phi(x) + x phi(x) = e (G - a phi0) for x < 0, 1 - e (G - a phi0) for x >= 0,
-  // e = e^(-x^2/2), phi0 = 1/sqrt(2 pi). Root at x = -0.7518.
+  // gelu'(x) = Phi(x) + x phi(x) = e D for x < 0, 1 - e D for x >= 0, D = G(a) - a phi0,
+  // e = e^(-x^2/2) = 2^n (1 + q), phi0 = 1/sqrt(2 pi). Root at x = -0.7518 (D cancels there).
   static B df(B x, B) {
-    const B a = xsimd::abs(x);
-    const auto neg = x < B(0.0f);
-    const auto deep = x < B(-12.0f);
-    B e, G;
-    q_of(a, deep, e, G);
-    const B dd = fnmadd<Arch>(xsimd::min(a, B(16.0f)), B(3.989422917e-01f), G);
-    const B yn = act_detail::unscale<Arch>(e * dd, deep);
-    const B yp = fnmadd<Arch>(e, dd, B(1.0f));
-    const B y = xsimd::select(neg, yn, yp);
-    return xsimd::select(xsimd::isnan(x), x + x, y);
+    B a, n, q;
+    gelu_detail::gauss_parts<Arch>(x, a, n, q);
+    const B D = fnmadd<Arch>(a, B(3.989422917e-01f), gelu_detail::G_of<Arch>(a));
+    const B w = scale2<Arch>(fmadd<Arch>(D, q, D), n);
+    return xsimd::select(x < B(0.0f), w, B(1.0f) - w);
   }
 };
 
@@ -641,64 +737,71 @@ struct Act<Activation::gelu_tanh, Arch> {
   // 0.5 x (1 + tanh(u)) = x sigmoid(v), v = 2u = sqrt(8/pi) (x + 0.044715 x^3), with v carried
   // as vh + vl (double-float: the constants and x^2 split exactly), since e^v amplifies an
   // absolute error of v into a relative one (v reaches -87 at x = -10).
+  // v = x (K + Kc x^2), K = sqrt(8/pi), Kc = 0.044715 K, each constant as two floats:
+  // x^2 = s + sl and Kc_h s = ph + pl exactly (FMA residuals), m = K_h + ph by 2Sum (max/min
+  // form, ph may exceed K_h), the small terms summed into ml, then v = x (mh + ml).
   static void v_hl(B xc, B& vh, B& vl) {
-    const B x2h = xc * xc;
-    const B x2l = prod_err<Arch>(xc, xc, x2h);
-    const B ch(4.471499845e-02f), cl(1.546144435e-09f);
-    // t = c x^2 (two floats)
-    const B th = ch * x2h;
-    const B tl = fmadd<Arch>(ch, x2l, fmadd<Arch>(cl, x2h, prod_err<Arch>(ch, x2h, th)));
-    // m = 1 + t (2Sum, t may exceed 1)
-    const B mh = B(1.0f) + th;
-    const B bb = mh - th;
-    const B ml = ((B(1.0f) - bb) + (th - (mh - bb))) + tl;
-    // w = x m
-    const B wh = xc * mh;
-    const B wl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, wh));
-    // v = K w
     const B kh(1.595769167e+00f), kl(-4.534068054e-08f);
-    vh = kh * wh;
-    vl = fmadd<Arch>(kh, wl, fmadd<Arch>(kl, wh, prod_err<Arch>(kh, wh, vh)));
+    const B ch(7.135481387e-02f), cl(2.398832466e-09f);
+    const B s = xc * xc;
+    const B sl = prod_err<Arch>(xc, xc, s);
+    const B ph = ch * s;
+    const B pl = fmadd<Arch>(ch, sl, fmadd<Arch>(cl, s, prod_err<Arch>(ch, s, ph)));
+    const B mh = kh + ph;
+    const B merr = (xsimd::max(kh, ph) - mh) + xsimd::min(kh, ph);  // exact (Fast2Sum)
+    const B ml = (merr + pl) + kl;
+    vh = xc * mh;
+    vl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, vh));
   }
-  static B f(B x, B) {
-    // |x| >= 100: sigmoid(v) is exactly 0 or 1; the clamp keeps x^3 finite.
-    const B xc = xsimd::min(xsimd::max(x, B(-100.0f)), B(100.0f));
+  // e^-|v| = 2^n (1 + q) and e = that value rounded (0 where 2^n < 2^-126: it only enters
+  // 1 + e), neg = v < 0. |x| <= 11 here: beyond, sigmoid(v) rounds to 1 (v > 112) and
+  // x sigmoid(v) and its derivative underflow to 0 (|x e^v| < 1e-46 from x = -10.6), and
+  // |v| <= 112.5 keeps n >= -163 (scale2's range, n*C1 exact).
+  static void parts(B x, B& xc, B& n, B& q, B& e, xsimd::batch_bool<float, Arch>& neg) {
+    xc = clamp_nan<Arch>(x, -11.0f, 11.0f);
     B vh, vl;
     v_hl(xc, vh, vl);
-    const auto deep = vh < B(-64.0f);
-    const B xm = xsimd::max(x, B(-100.0f));
-    B y;
-    if (!xsimd::any(deep)) {  // typical data: sigmoid_hl without the pre-scaling
-      const auto neg = vh < B(0.0f);
-      const B es = exp_impl<Arch, true, false>(-xsimd::abs(vh), xsimd::select(neg, vl, -vl), vh);
-      const act_detail::SigParts<Arch> sp(es);
-      y = xm * sp.quot(xsimd::select(neg, es, B(1.0f)));
-    } else {
-      B es;
-      act_detail::SigParts<Arch> sp;
-      const B s = act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
-      y = act_detail::unscale<Arch>(xm * s, deep);
-    }
-    return xsimd::select(xsimd::isnan(x), x + x, y);
+    neg = vh < B(0.0f);
+    // -|v| = hi + lo: both halves take the sign flip of vh (bit operations; NaN kept).
+    const B sm(-0.0f);
+    const B flip = (vh & sm) ^ sm;
+    gelu_detail::exp_parts<Arch>(vh | sm, vl ^ flip, n, q);
+    // 2^max(n, -127) by the exponent field (2^-127 encodes as +0), built from n while the
+    // polynomial runs: no subnormal e (a subnormal operand costs a microcode assist here).
+    const B t = as_float<Arch>((xsimd::batch_cast<std::int32_t>(xsimd::max(n, B(-127.0f))) +
+                                vi<Arch>(127)) << 23);
+    e = fmadd<Arch>(q, t, t);
+  }
+  // w = x sigmoid(-|v|) = 2^n (x + x q) / (1 + e) (the scaling last, so a subnormal result is
+  // rounded once and no intermediate is subnormal: no pre-scaling branch); y = w for x < 0,
+  // x - w for x >= 0 (w <= x/2: the subtraction at most doubles w's relative error).
+  // +inf gives +inf, -inf gives -0, +-0 and NaN are kept.
+  static B f(B x, B) {
+    B xc, n, q, e;
+    xsimd::batch_bool<float, Arch> neg;
+    parts(x, xc, n, q, e, neg);
+    const act_detail::SigParts<Arch> sp(e);
+    const B w = scale2<Arch>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
+    // x = +-0: w = +0 (quot's residual step turns -0 into +0), so x - w keeps the sign.
+    return xsimd::select(x < B(0.0f), w, x - w);
   }
   // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
-  // x < 0: e [(1+e) + x v'] / (1+e)^2;  x >= 0: [(1+e) + x v' e] / (1+e)^2. Root at -0.7525.
+  // x < 0: e [(1+e) + x v'] / (1+e)^2 (e as 2^n (1 + q), the 2^n applied last);
+  // x >= 0: [(1+e) + x v' e] / (1+e)^2. Root at -0.7525.
   static B df(B x, B) {
-    const B xc = xsimd::min(xsimd::max(x, B(-100.0f)), B(100.0f));
-    B vh, vl;
-    v_hl(xc, vh, vl);
-    const auto deep = vh < B(-64.0f);
-    B es;
-    act_detail::SigParts<Arch> sp;
-    act_detail::sigmoid_hl<Arch>(vh, vl, deep, es, sp);
+    B xc, n, q, e;
+    xsimd::batch_bool<float, Arch> neg;
+    parts(x, xc, n, q, e, neg);
+    const act_detail::SigParts<Arch> sp(e);
     const B d = sp.d, derr = sp.derr, p = sp.p();
     const B dv =
         B(1.595769167e+00f) * fmadd<Arch>(B(3.0f * 4.471499845e-02f) * xc, xc, B(1.0f));
     const B xdv = xc * dv;
-    const B neg_num = es * ((d + xdv) + derr);
-    const B pos_num = fmadd<Arch>(xdv, es, d) + derr;
-    const B r = (xsimd::select(xc < B(0.0f), neg_num, pos_num) * p) * p;
-    return xsimd::select(xsimd::isnan(x), x + x, act_detail::unscale<Arch>(r, deep));
+    const B nb = (d + xdv) + derr;
+    const B neg_num = fmadd<Arch>(nb, q, nb);
+    const B pos_num = fmadd<Arch>(xdv, e, d) + derr;
+    const B r = (xsimd::select(neg, neg_num, pos_num) * p) * p;
+    return scale2<Arch>(r, xsimd::select(neg, n, B(0.0f)));
   }
 };
 
