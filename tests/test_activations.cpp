@@ -343,6 +343,15 @@ TEST_SUITE("activations") {
       CHECK((y[0] == kInf && y[1] == -1.5f));
       softplus(in, y, 2);
       CHECK((y[0] == kInf && y[1] == 0.0f));
+      // Negative results that underflow keep their sign: -0, not +0 (fuzz finding: gelu(-16.87)
+      // gave +0 on AVX-512, where xsimd's unary minus is 0 - x).
+      for (Activation f : {Activation::silu, Activation::gelu, Activation::gelu_tanh}) {
+        CAPTURE(activation_name(f));
+        const float neg[] = {-16.8716545f, -30.0f, -200.0f, -1e30f, -kInf};
+        float yn[5];
+        activation(f, neg, yn, 5);
+        for (float v : yn) CHECK(std::signbit(v));
+      }
       // Subnormal results are not flushed: sigmoid(-100) = 3.7e-44.
       float m100 = -100.0f, s;
       sigmoid(&m100, &s, 1);

@@ -564,18 +564,6 @@ struct Act<Activation::silu, Arch> {
 
 namespace gelu_detail {
 
-// -(a*b) - c, fused on AVX2/AVX-512 (math-inl.hpp has fmadd/fnmadd/fmsub only).
-template <class Arch>
-inline vf<Arch> fnmsub(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    return _mm512_fnmsub_ps(a, b, c);
-  } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
-    return _mm256_fnmsub_ps(a, b, c);
-  } else {
-    return -(a * b) - c;
-  }
-}
-
 // e^(hi + lo) = 2^n (1 + q), hi <= 0 (or NaN), |lo| <= ulp(hi): exp_impl's reduction and
 // polynomial (relative error 1.1e-8), stopped before the final "+ 1" and the scaling so the
 // caller folds both into its own product, X e^(hi+lo) = scale2(X + X q, n): one rounding for
@@ -707,18 +695,22 @@ template <class Arch>
 struct Act<Activation::gelu, Arch> {
   using B = vf<Arch>;
   // gelu(x) = x Phi(x) = -w for x < 0 and x - w for x >= 0 (never 1 + erf), where
-  // w = a Q(a) = a G(a) e^(-a^2/2), a = |x|, computed as wn = -w = scale2(-(X + X q), n) with
+  // w = a Q(a) = a G(a) e^(-a^2/2), a = |x|, computed as w = scale2(X + X q, n) with
   // X = a G(a) and e^(-a^2/2) = 2^n (1 + q): the Gaussian's exponent is split exactly, the
   // exponential is never rounded on its own, and subnormal results (x < -13.0) come from one
-  // final rounding. Roundings: G, X, X + Xq (and the subnormal scaling); x + wn adds one with
+  // final rounding. Roundings: G, X, X + Xq (and the subnormal scaling); x - w adds one with
   // w/(x - w) <= 1. a is clamped to kAMax: there w underflows to 0 (x < 0) or is negligible
-  // next to x. gelu(-inf) = -0, gelu(+inf) = +inf, +-0 kept (x + wn with wn = -0), NaN kept.
+  // next to x. gelu(-inf) = -0, gelu(+inf) = +inf, +-0 kept (x - w with w = +0), NaN kept.
   static B f(B x, B) {
     B a, n, q;
     gelu_detail::gauss_parts<Arch>(x, a, n, q);
     const B X = a * gelu_detail::G_of<Arch>(a);
-    const B wn = scale2<Arch>(gelu_detail::fnmsub<Arch>(X, q, X), n);
-    return xsimd::select(x < B(0.0f), wn, x + wn);
+    // w >= 0 (+0 at x = +-0), so x - w keeps the sign of a zero x under any compiler (clang
+    // turned the earlier x + (-w) form into -0 for x = +0).
+    const B w = scale2<Arch>(fmadd<Arch>(X, q, X), n);
+    // The sign flip by XOR: xsimd 8.1's unary minus is 0 - w on AVX-512, which gives +0 for
+    // w = +0 (gelu(-16.9) must be -0).
+    return xsimd::select(x < B(0.0f), w ^ B(-0.0f), x - w);
   }
   // gelu'(x) = Phi(x) + x phi(x) = e D for x < 0, 1 - e D for x >= 0, D = G(a) - a phi0,
   // e = e^(-x^2/2) = 2^n (1 + q), phi0 = 1/sqrt(2 pi). Root at x = -0.7518 (D cancels there).

@@ -6,7 +6,8 @@
 //
 // xsimd 8.1 traps measured here: `a != b` is an *ordered* compare on AVX/AVX-512 (_CMP_NEQ_OQ),
 // so `x != x` is false for NaN there (true on SSE2): test NaN with xsimd::isnan. xsimd::fma is
-// a*b+c (two roundings) on AVX-512: use fmadd below.
+// a*b+c (two roundings) on AVX-512: use fmadd below. Unary minus is 0 - x on AVX-512 (a sign
+// XOR elsewhere), so -x of +0 is +0 there: flip signs with x ^ -0.0f where a zero's sign matters.
 #pragma once
 
 #include "impl/arch.hpp"
