@@ -227,6 +227,13 @@ std::uint32_t env_stride(std::uint32_t def) {
   return (s && *s) ? std::uint32_t(std::strtoul(s, nullptr, 10)) : def;
 }
 
+// SIMDENSE_ACT_ONLY=<name> (e.g. sigmoid) limits the sweeps to one function: measurement runs of
+// the stride-1 exhaustive suite, one function (and one ISA via SIMDENSE_TEST_ISA) at a time.
+bool selected(Activation f) {
+  const char* s = std::getenv("SIMDENSE_ACT_ONLY");
+  return s == nullptr || *s == 0 || std::string(s) == activation_name(f);
+}
+
 using Fwd = void (*)(const float*, float*, std::size_t);
 using Bwd = void (*)(const float*, const float*, float*, std::size_t);
 
@@ -236,6 +243,7 @@ TEST_SUITE("activations") {
   TEST_CASE("strided sweep of all floats, forward and backward") {
     test::for_each_isa([](Isa isa) {
       for (Activation f : kAll) {
+        if (!selected(f)) continue;
         CAPTURE(activation_name(f));
         sweep(f, isa, env_stride(4093));
       }
@@ -577,6 +585,7 @@ TEST_SUITE("activations_exhaustive") {
   TEST_CASE("all floats, forward and backward") {
     test::for_each_isa([](Isa isa) {
       for (Activation f : kAll) {
+        if (!selected(f)) continue;
         CAPTURE(activation_name(f));
         sweep(f, isa, 1);
       }
