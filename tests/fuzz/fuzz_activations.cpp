@@ -190,7 +190,5 @@ const std::vector<EwCase>& cases() {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  fuzz::Input in(data, size);
-  fuzz::run_elementwise(in, cases());
-  return 0;
+  return fuzz::run_elementwise(data, size, cases());
 }

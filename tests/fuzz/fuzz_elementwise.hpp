@@ -113,4 +113,12 @@ inline void run_elementwise(Input& in, const std::vector<EwCase>& cases) {
   }
 }
 
+// The body of LLVMFuzzerTestOneInput for a table of elementwise cases.
+inline int run_elementwise(const std::uint8_t* data, std::size_t size,
+                           const std::vector<EwCase>& cases) {
+  Input in(data, size);
+  run_elementwise(in, cases);
+  return 0;
+}
+
 }  // namespace fuzz

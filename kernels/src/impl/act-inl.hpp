@@ -118,15 +118,7 @@ inline vf<Arch> log1p_unit(vf<Arch> e) {
     s = f / d;
     c = xsimd::select(k1, (e - (u - B(1.0f))) / u, B(0.0f));
   }
-  const B z = s * s;
-  const B w = z * z;
-  const B t1 = w * fmadd<Arch>(w, B(0.24279078841f), B(0.40000972152f));
-  const B t2 = z * fmadd<Arch>(w, B(0.28498786688f), B(0.66666662693f));
-  const B R = t2 + t1;
-  const B hfsq = B(0.5f) * f * f;
-  const B ln2_hi(6.9313812256e-01f), ln2_lo(9.0580006145e-06f);
-  const B y = fmadd<Arch>(s, hfsq + R, fmadd<Arch>(kf, ln2_lo, c)) - hfsq + f;
-  return fmadd<Arch>(kf, ln2_hi, y);
+  return log1p_reduced<Arch>(f, s, kf, c);
 }
 
 // Backward on rare lanes: dx = dy * f'(x) recomputed in double on the lanes in m (plain scalar
@@ -185,10 +177,8 @@ inline vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
 template <class Arch>
 inline vf<Arch> exp_fast(vf<Arch> zc) {
   using B = vf<Arch>;
-  const B shifter(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
-  const B n = fmadd<Arch>(zc, B(1.44269504088896341f), shifter) - shifter;
-  B t = fnmadd<Arch>(n, B(0.693359375f), zc);  // exact (C1 has 9 bits, |n| <= 151)
-  t = fnmadd<Arch>(n, B(-2.12194440e-4f), t);
+  const B n = round_log2e<Arch>(zc);
+  const B t = reduce_ln2<Arch>(zc, n);  // |n| <= 151
   const B t2 = t * t;
   const B a = fmadd<Arch>(t, B(1.392621896e-03f), B(8.363207802e-03f));
   const B b = fmadd<Arch>(t, B(4.166655615e-02f), B(1.666657627e-01f));
@@ -219,8 +209,7 @@ template <class Arch>
 inline vf<Arch> expm1_neg_fast(vf<Arch> x) {
   using B = vf<Arch>;
   const B z = xsimd::max(B(-17.5f), x);  // NaN kept
-  const B shifter(12582912.0f);
-  const B n = xsimd::max(fmadd<Arch>(z, B(1.44269504088896341f), shifter) - shifter, B(-24.0f));
+  const B n = xsimd::max(round_log2e<Arch>(z), B(-24.0f));
   const B t1 = fnmadd<Arch>(n, B(0.693359375f), z);  // exact
   const B t = fnmadd<Arch>(n, B(-2.12194440e-4f), t1);
   const B lo = fnmadd<Arch>(n, B(-2.12194440e-4f), t1 - t);  // exact error of t (t1 - t exact)
@@ -572,19 +561,8 @@ namespace gelu_detail {
 // hi >= -113: n >= -163 stays in scale2's range and n*C1 is exact.
 template <class Arch>
 inline void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
-  using B = vf<Arch>;
-  // n = round(hi / ln2) by the 1.5*2^23 shifter, fused with the product (|hi| < 2^21).
-  const B shifter(12582912.0f);
-  n = fmadd<Arch>(hi, B(1.44269504088896341f), shifter) - shifter;
-  B r = fnmadd<Arch>(n, B(0.693359375f), hi);  // exact (C1 has 9 significant bits)
-  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
-  r = r + lo;
-  B p(1.392621896e-03f);
-  p = fmadd<Arch>(p, r, B(8.363207802e-03f));
-  p = fmadd<Arch>(p, r, B(4.166655615e-02f));
-  p = fmadd<Arch>(p, r, B(1.666657627e-01f));
-  p = fmadd<Arch>(p, r, B(0.5f));
-  q = fmadd<Arch>(p * r, r, r);
+  n = round_log2e<Arch>(hi);  // |hi| < 2^21
+  q = expm1_poly<Arch>(reduce_ln2<Arch>(hi, n) + lo);
 }
 
 // |x| is clamped here: gelu(x) underflows to -0 below -14.3 and gelu'(x) below -14.55; the
@@ -708,9 +686,8 @@ struct Act<Activation::gelu, Arch> {
     // w >= 0 (+0 at x = +-0), so x - w keeps the sign of a zero x under any compiler (clang
     // turned the earlier x + (-w) form into -0 for x = +0).
     const B w = scale2<Arch>(fmadd<Arch>(X, q, X), n);
-    // The sign flip by XOR: xsimd 8.1's unary minus is 0 - w on AVX-512, which gives +0 for
-    // w = +0 (gelu(-16.9) must be -0).
-    return xsimd::select(x < B(0.0f), w ^ B(-0.0f), x - w);
+    // neg, not unary minus (0 - w on AVX-512): gelu(-16.9) must be -0.
+    return xsimd::select(x < B(0.0f), neg<Arch>(w), x - w);
   }
   // gelu'(x) = Phi(x) + x phi(x) = e D for x < 0, 1 - e D for x >= 0, D = G(a) - a phi0,
   // e = e^(-x^2/2) = 2^n (1 + q), phi0 = 1/sqrt(2 pi). Root at x = -0.7518 (D cancels there).

@@ -54,29 +54,12 @@ struct FromY {
   static B elu(B y, B a) { return xsimd::select(y > B(0.0f), B(1.0f), y + a); }
 };
 
-template <class Arch, class D>
-void act_bwd_from_y_kernel(const float* y, const float* dy, float* dx, std::size_t n,
-                           float alpha, D d) {
+// dx = dy * D(y, alpha), D one of the FromY formulas.
+template <class Arch, vf<Arch> (*D)(vf<Arch>, vf<Arch>)>
+void act_bwd_y_kernel(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
-  const auto fn = [a, d](vf<Arch> v, vf<Arch> g) { return g * d(v, a); };
+  const auto fn = [a](vf<Arch> v, vf<Arch> g) { return g * D(v, a); };
   map_binary<Arch, decltype(fn), true>(y, dy, dx, n, fn);
-}
-
-template <class Arch>
-void sigmoid_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
-  act_bwd_from_y_kernel<Arch>(y, dy, dx, n, alpha, [](vf<Arch> v, vf<Arch> a) { return FromY<Arch>::sigmoid(v, a); });
-}
-template <class Arch>
-void tanh_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
-  act_bwd_from_y_kernel<Arch>(y, dy, dx, n, alpha, [](vf<Arch> v, vf<Arch> a) { return FromY<Arch>::tanh(v, a); });
-}
-template <class Arch>
-void relu_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
-  act_bwd_from_y_kernel<Arch>(y, dy, dx, n, alpha, [](vf<Arch> v, vf<Arch> a) { return FromY<Arch>::relu(v, a); });
-}
-template <class Arch>
-void elu_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
-  act_bwd_from_y_kernel<Arch>(y, dy, dx, n, alpha, [](vf<Arch> v, vf<Arch> a) { return FromY<Arch>::elu(v, a); });
 }
 
 template <class Arch>
@@ -92,8 +75,9 @@ constexpr detail::ActivationKernels activation_kernels() {
            &act_bwd_kernel<A::leaky_relu, Arch>, &act_bwd_kernel<A::elu, Arch>,
            &act_bwd_kernel<A::silu, Arch>, &act_bwd_kernel<A::gelu, Arch>,
            &act_bwd_kernel<A::gelu_tanh, Arch>, &act_bwd_kernel<A::softplus, Arch>},
-          {nullptr, &sigmoid_bwd_y<Arch>, &tanh_bwd_y<Arch>, &relu_bwd_y<Arch>, nullptr,
-           &elu_bwd_y<Arch>, nullptr, nullptr, nullptr, nullptr}};
+          {nullptr, &act_bwd_y_kernel<Arch, &FromY<Arch>::sigmoid>,
+           &act_bwd_y_kernel<Arch, &FromY<Arch>::tanh>, &act_bwd_y_kernel<Arch, &FromY<Arch>::relu>,
+           nullptr, &act_bwd_y_kernel<Arch, &FromY<Arch>::elu>, nullptr, nullptr, nullptr, nullptr}};
 }
 
 }  // namespace simdense::SIMDENSE_NS

@@ -7,7 +7,7 @@
 // xsimd 8.1 traps measured here: `a != b` is an *ordered* compare on AVX/AVX-512 (_CMP_NEQ_OQ),
 // so `x != x` is false for NaN there (true on SSE2): test NaN with xsimd::isnan. xsimd::fma is
 // a*b+c (two roundings) on AVX-512: use fmadd below. Unary minus is 0 - x on AVX-512 (a sign
-// XOR elsewhere), so -x of +0 is +0 there: flip signs with x ^ -0.0f where a zero's sign matters.
+// XOR elsewhere), so -x of +0 is +0 there: use neg() below where a zero's sign matters.
 #pragma once
 
 #include "impl/arch.hpp"
@@ -140,6 +140,49 @@ inline vf<Arch> round_int(vf<Arch> x) {
   }
 }
 
+// n = round(z / ln2) for |z| < 2^21: the 1.5*2^23 shifter folded into the FMA that multiplies
+// by 1/ln2 (one operation and a subtract; no vrndscaleps, which is 2 uops on AVX-512).
+template <class Arch>
+inline vf<Arch> round_log2e(vf<Arch> z) {
+  const vf<Arch> shifter(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
+  return fmadd<Arch>(z, vf<Arch>(1.44269504088896341f), shifter) - shifter;
+}
+
+// z - n ln2, ln2 = C1 + C2 (two-constant Cody-Waite): C1 = 0.693359375 has 9 significant bits,
+// so n*C1 and z - n*C1 are exact for the |n| <= 255 the callers use; the C2 step rounds once.
+template <class Arch>
+inline vf<Arch> reduce_ln2(vf<Arch> z, vf<Arch> n) {
+  const vf<Arch> r = fnmadd<Arch>(n, vf<Arch>(0.693359375f), z);
+  return fnmadd<Arch>(n, vf<Arch>(-2.12194440e-4f), r);
+}
+
+// e^r - 1 = r + r^2 P(r) for |r| <= ln2/2 + 2e-4, P of degree 4, minimax with float
+// coefficients: relative error of 1 + (r + r^2 P) 1.1e-8 (0.18 ULP). Callers add the 1 (one
+// rounding, exp_poly) or fold it into their own product (gelu's exp_parts).
+template <class Arch>
+inline vf<Arch> expm1_poly(vf<Arch> r) {
+  using B = vf<Arch>;
+  B p(1.392621896e-03f);
+  p = fmadd<Arch>(p, r, B(8.363207802e-03f));
+  p = fmadd<Arch>(p, r, B(4.166655615e-02f));
+  p = fmadd<Arch>(p, r, B(1.666657627e-01f));
+  p = fmadd<Arch>(p, r, B(0.5f));
+  return fmadd<Arch>(p * r, r, r);
+}
+
+// e^r = 1 + expm1_poly(r), the final + 1 rounding once.
+template <class Arch>
+inline vf<Arch> exp_poly(vf<Arch> r) {
+  return expm1_poly<Arch>(r) + vf<Arch>(1.0f);
+}
+
+// -x by flipping the sign bit. xsimd 8.1's unary minus is 0 - x on AVX-512 (a sign XOR
+// elsewhere), which gives +0 for x = +0: use this where the sign of a zero matters.
+template <class Arch>
+inline vf<Arch> neg(vf<Arch> x) {
+  return x ^ vf<Arch>(-0.0f);
+}
+
 // e^(hi + lo) * 2^k; the shared core of exp and exp_ext (kLo: lo is used; kK: k is used;
 // kNeg: the caller guarantees hi <= 0 or NaN, so only the lower clamp is needed).
 template <class Arch, bool kLo, bool kK, bool kNeg = false>
@@ -151,17 +194,9 @@ inline vf<Arch> exp_impl(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
   // n = round(x / ln2); r = x - n*ln2 with ln2 = C1 + C2, C1 = 0.693359375 has 9 significant
   // bits so n*C1 and x - n*C1 are exact (|n| <= 217); |r| <= ln2/2 + tiny.
   const B n = round_int<Arch>(xc * B(1.44269504088896341f));
-  B r = fnmadd<Arch>(n, B(0.693359375f), xc);
-  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  B r = reduce_ln2<Arch>(xc, n);
   if constexpr (kLo) r = r + lo;
-  // e^r = 1 + r + r^2 P(r), P of degree 4, minimax on |r| <= ln2/2 + 2e-4 with float
-  // coefficients: relative error 1.1e-8 (0.18 ULP); the final + 1 rounds once.
-  B p(1.392621896e-03f);
-  p = fmadd<Arch>(p, r, B(8.363207802e-03f));
-  p = fmadd<Arch>(p, r, B(4.166655615e-02f));
-  p = fmadd<Arch>(p, r, B(1.666657627e-01f));
-  p = fmadd<Arch>(p, r, B(0.5f));
-  p = fmadd<Arch>(p * r, r, r) + B(1.0f);
+  const B p = exp_poly<Arch>(r);
   if constexpr (kK) {
     return scale2<Arch>(p, n + k);
   } else {
@@ -241,6 +276,23 @@ inline vf<Arch> expm1(vf<Arch> x) {
   return xsimd::select(xsimd::isnan(x), x + x, y1);
 }
 
+// k ln2 + log1p(f) + c for the reduced f = m - 1 (m in [sqrt(1/2), sqrt(2))), s = f/(2 + f) and
+// c the correction for the rounding of 1 + x: log1p(f) = f - f^2/2 + s (f^2/2 + R(s^2)) (musl's
+// logf polynomial), ln2 = hi + lo. Shared by log1p and the activations' log1p_unit.
+template <class Arch>
+inline vf<Arch> log1p_reduced(vf<Arch> f, vf<Arch> s, vf<Arch> kf, vf<Arch> c) {
+  using B = vf<Arch>;
+  const B z = s * s;
+  const B w = z * z;
+  const B t1 = w * fmadd<Arch>(w, B(0.24279078841f), B(0.40000972152f));
+  const B t2 = z * fmadd<Arch>(w, B(0.28498786688f), B(0.66666662693f));
+  const B R = t2 + t1;
+  const B hfsq = B(0.5f) * f * f;
+  const B ln2_hi(6.9313812256e-01f), ln2_lo(9.0580006145e-06f);
+  const B y = fmadd<Arch>(s, hfsq + R, fmadd<Arch>(kf, ln2_lo, c)) - hfsq + f;
+  return fmadd<Arch>(kf, ln2_hi, y);
+}
+
 // log(1 + x) for x >= -1: <= 1 ULP (FMA ISAs). log1p(-1) = -inf, x < -1 gives NaN,
 // log1p(+inf) = +inf, NaN propagates, log1p(-0) = -0.
 template <class Arch>
@@ -260,17 +312,7 @@ inline vf<Arch> log1p(vf<Arch> x) {
   B c = xsimd::select(xsimd::bool_cast(k >= I(2)), B(1.0f) - (u - x),
                       x - (u - B(1.0f))) / u;
   c = xsimd::select(xsimd::bool_cast(k0 || (k >= I(25))), B(0.0f), c);
-  // log1p(f) = f - f^2/2 + s*(f^2/2 + R(s^2)), s = f/(2+f) (musl logf polynomial).
-  const B s = f / (B(2.0f) + f);
-  const B z = s * s;
-  const B w = z * z;
-  const B t1 = w * fmadd<Arch>(w, B(0.24279078841f), B(0.40000972152f));
-  const B t2 = z * fmadd<Arch>(w, B(0.28498786688f), B(0.66666662693f));
-  const B R = t2 + t1;
-  const B hfsq = B(0.5f) * f * f;
-  const B ln2_hi(6.9313812256e-01f), ln2_lo(9.0580006145e-06f);
-  B y = fmadd<Arch>(s, hfsq + R, fmadd<Arch>(kf, ln2_lo, c)) - hfsq + f;
-  y = fmadd<Arch>(kf, ln2_hi, y);
+  B y = log1p_reduced<Arch>(f, f / (B(2.0f) + f), kf, c);
   // Special values: x = -1 -> -inf; x < -1 -> NaN; +inf -> +inf; NaN -> NaN.
   y = xsimd::select(x == B(-1.0f), B(-std::numeric_limits<float>::infinity()), y);
   y = xsimd::select(x < B(-1.0f), B(std::numeric_limits<float>::quiet_NaN()), y);

@@ -196,21 +196,6 @@ inline Split split(double v) {
   return {hi, lo - lo == 0.0 ? static_cast<float>(lo) : 0.0f};
 }
 
-// e^r = 1 + (r + r^2 P(r)) for |r| <= ln2/2 + 2e-4, P of degree 4, minimax with float
-// coefficients (those of exp_impl in math-inl.hpp): relative error 1.1e-8 (0.18 ULP), one
-// operation less than Cephes' degree-5 P (1.3e-9), whose accuracy the bounds did not need: the
-// worst errors measured by tests/test_softmax.cpp moved by < 1e-8 (see the README).
-template <class Arch>
-inline vf<Arch> exp_poly(vf<Arch> r) {
-  using B = vf<Arch>;
-  B p(1.392621896e-03f);
-  p = fmadd<Arch>(p, r, B(8.363207802e-03f));
-  p = fmadd<Arch>(p, r, B(4.166655615e-02f));
-  p = fmadd<Arch>(p, r, B(1.666657627e-01f));
-  p = fmadd<Arch>(p, r, B(0.5f));
-  return fmadd<Arch>(p * r, r, r) + B(1.0f);
-}
-
 // e^(dh + dl) * 2^s for |dl| <= ulp(dh)/2, with vshift = 1.5 * 2^23 + s (s a small integer).
 // n = round(dh / ln2 + s) - s is computed from t's low mantissa bits, r = dh - n ln2 + dl (the
 // Cody-Waite steps are exact: n has <= 9 bits, C1 has 9), then e^r by exp<Arch>'s polynomial
@@ -266,25 +251,27 @@ inline vf<Arch> exp_split_keep(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift, __mmas
 // compare) against 17 for the Fast2Sum split and the 2^s shift. Lanes outside `keep` (AVX-512:
 // x <= c - 126.5 ln2, masked -inf; NaN kept) are exactly 0; on the other ISAs the caller
 // clamps x at c - 129 ln2, where the clamp of n to -127 in the scaling gives exactly 0.
+// The grid reduction: t = (x - c)/ln2 + 1.5*2^23 (its low bits are n), n, and r = x - c'.
 template <class Arch>
-inline vf<Arch> exp_grid_keep(vf<Arch> x, vf<Arch> vc, __mmask16 keep) {
+inline vf<Arch> grid_reduce(vf<Arch> x, vf<Arch> vc, vf<Arch>& t, vf<Arch>& n) {
   using B = vf<Arch>;
   const B vshift(12582912.0f);
-  const B t = fmadd<Arch>(x - vc, B(1.44269504088896341f), vshift);
-  const B n = t - vshift;
+  t = fmadd<Arch>(x - vc, B(1.44269504088896341f), vshift);
+  n = t - vshift;
   const B cp = fmadd<Arch>(n, B(0.693359375f), vc);  // exact
-  const B r = fnmadd<Arch>(n, B(-2.12194440e-4f), x - cp);
+  return fnmadd<Arch>(n, B(-2.12194440e-4f), x - cp);
+}
+template <class Arch>
+inline vf<Arch> exp_grid_keep(vf<Arch> x, vf<Arch> vc, __mmask16 keep) {
+  vf<Arch> t, n;
+  const vf<Arch> r = grid_reduce<Arch>(x, vc, t, n);
   return _mm512_maskz_scalef_ps(keep, exp_poly<Arch>(r), n);
 }
 template <class Arch>
 inline vf<Arch> exp_grid(vf<Arch> xc, vf<Arch> vc) {
   using B = vf<Arch>;
-  const B vshift(12582912.0f);
-  const B t = fmadd<Arch>(xc - vc, B(1.44269504088896341f), vshift);
-  const B n = t - vshift;
-  const B cp = fmadd<Arch>(n, B(0.693359375f), vc);  // exact
-  const B r = fnmadd<Arch>(n, B(-2.12194440e-4f), xc - cp);
-  const B p = exp_poly<Arch>(r);
+  B t, n;
+  const B p = exp_poly<Arch>(grid_reduce<Arch>(xc, vc, t, n));
   // n clamped to >= -127 (bits of +0) as in exp_split: directed rounding cannot make -inf.
   const B tc = xsimd::max(t, B(12582912.0f - 127.0f));
   return p * as_float<Arch>((as_int<Arch>(tc) << 23) + vi<Arch>(127 << 23));
