@@ -131,9 +131,12 @@ float Network::train_batch(const float* X, const std::size_t* labels, std::size_
 }
 
 namespace {
-// Forward through every layer into local buffers; returns the logits.
-std::vector<float> logits_of(const std::vector<DenseLayer>& layers, const float* x) {
-  std::vector<float> a(x, x + layers.front().input_size()), z, h;
+// Forward through every layer into per-thread scratch (no allocation per sample once the
+// buffers have grown: predict is called once per test image); returns the logits, valid until
+// the thread's next call.
+const std::vector<float>& logits_of(const std::vector<DenseLayer>& layers, const float* x) {
+  thread_local std::vector<float> a, z, h;
+  a.assign(x, x + layers.front().input_size());
   for (std::size_t l = 0; l < layers.size(); ++l) {
     z.resize(layers[l].output_size());
     h.resize(z.size());
@@ -146,7 +149,7 @@ std::vector<float> logits_of(const std::vector<DenseLayer>& layers, const float*
 
 std::size_t Network::predict(const float* x) const {
   detail::check_ptr("Network::predict", x, "x", input_size(), "input_size");
-  const std::vector<float> z = logits_of(layers_, x);
+  const std::vector<float>& z = logits_of(layers_, x);
   std::size_t best = 0;
   for (std::size_t i = 1; i < z.size(); ++i)
     if (z[i] > z[best] || (std::isnan(z[i]) && !std::isnan(z[best]))) best = i;
@@ -156,7 +159,7 @@ std::size_t Network::predict(const float* x) const {
 void Network::predict_proba(const float* x, float* probs) const {
   detail::check_ptr("Network::predict_proba", x, "x", input_size(), "input_size");
   detail::check_ptr("Network::predict_proba", probs, "probs", output_size(), "output_size");
-  const std::vector<float> z = logits_of(layers_, x);
+  const std::vector<float>& z = logits_of(layers_, x);
   softmax(z.data(), probs, z.size());
 }
 
@@ -165,7 +168,7 @@ float Network::loss(const float* x, std::size_t label) const {
   if (label >= output_size())
     fail_range("Network::loss", "label = " + std::to_string(label) + " but output_size() = " +
                                     std::to_string(output_size()));
-  const std::vector<float> z = logits_of(layers_, x);
+  const std::vector<float>& z = logits_of(layers_, x);
   return cross_entropy(z.data(), z.size(), label);
 }
 
