@@ -504,6 +504,10 @@ TEST_SUITE("activations") {
           {Activation::tanh, -60.0f, -3e38f, 0},
           {Activation::silu, -100.0f, 0x1p90f, 0},
           {Activation::silu, -130.0f, -3e38f, 0},
+          {Activation::gelu, -14.0f, 1e30f, 0},                     // gelu' = -1.5e-42
+          {Activation::gelu, -15.0f, 3e38f, 0},
+          {Activation::gelu_tanh, -10.5f, 1e30f, 0},                // gelu_tanh' = -1.9e-41
+          {Activation::gelu_tanh, -12.0f, 3e38f, 0},
       };
       for (const C& c : cases) {
         CAPTURE(activation_name(c.f));
@@ -535,6 +539,10 @@ TEST_SUITE("activations") {
             elu_grad(&x, &dyv, &dx, 1, -2.0f);
             CHECK(dx == -dyv);
             silu_grad(&x, &dyv, &dx, 1);  // silu'(x) < 0 for x < -1.28
+            CHECK(dx == -dyv);
+            gelu_grad(&x, &dyv, &dx, 1);  // gelu'(x) < 0 for x < -0.75
+            CHECK(dx == -dyv);
+            gelu_tanh_grad(&x, &dyv, &dx, 1);
             CHECK(dx == -dyv);
           }
         }

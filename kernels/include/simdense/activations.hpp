@@ -28,12 +28,14 @@
 //   silu' spend part of their margin for speed (sigmoid 2 ULP for x < 0, silu' up to 11 just
 //   outside the root's 0.1 window).
 //
-// Backward where f'(x) underflows: for sigmoid, tanh, softplus, silu and elu the product
+// Backward where f'(x) underflows: for every activation with an exponential tail the product
 // dy * f'(x) is formed without rounding f'(x) first, so the bound holds for dx itself even where
 // f'(x) is subnormal or below float's range and |dy| > 1 (e.g. elu_grad(-104, dy = 4.2,
 // alpha = -1e19) = -2.87e-26, subnormal dx included), and dy = +-inf gives +-inf (times the
-// sign of f'(x), which is nonzero at every finite x; f'(+-inf) = 0 gives NaN). gelu and
-// gelu_tanh still round f'(x) first there (dx may lose bits below 2^-126 and inf * 0 = NaN).
+// sign of f'(x), which is nonzero at every finite x; f'(+-inf) = 0 gives NaN). gelu' (x < -13)
+// and gelu_tanh' (x < -9.5) joined in this later: gelu_grad(-14, dy = 1e30) = -1.4e-12, and
+// dy = inf gives -inf down to x = -38 (gelu') and -20 (gelu_tanh', where the exact f'(x) is
+// below 1e-260: beyond, the rare path evaluates f' at -38 / -20, which only dy = +-inf can see).
 //
 // Special values: NaN in gives NaN out for every function and derivative (relu and leaky relu
 // included). f(+-inf) is the limit: sigmoid 1/0, tanh +-1, relu +inf/0, leaky +-inf, elu

@@ -737,6 +737,21 @@ struct Act<Activation::gelu, Arch> {
     const B w = scale2<Arch>(fmadd<Arch>(D, q, D), n);
     return xsimd::select(x < B(0.0f), w, B(1.0f) - w);
   }
+  // dx = dy * gelu'(x); x < -13 (gelu'(x) ~ x phi(x) about to leave float's normal range):
+  // rare lanes in double, Phi(x) + x phi(x) with x clamped at -38 (e^(-x^2/2) stays a positive
+  // double, so dy = +-inf gives +-inf); gelu'(-inf) = 0 (dy = inf then gives NaN).
+  static B grad(B x, B dy, B a) {
+    B r = dy * df(x, a);
+    const auto rare = x < B(-13.0f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        if (v < -1e300) return g * 0.0;
+        const double xv = v < -38.0 ? -38.0 : v;
+        const double phi = std::exp(-0.5 * xv * xv) * 0.39894228040143268;
+        return g * (0.5 * std::erfc(xv * -0.70710678118654752) + xv * phi);
+      });
+    return r;
+  }
 };
 
 template <class Arch>
@@ -810,6 +825,23 @@ struct Act<Activation::gelu_tanh, Arch> {
     const B pos_num = fmadd<Arch>(xdv, e, d) + derr;
     const B r = (xsimd::select(neg, neg_num, pos_num) * p) * p;
     return scale2<Arch>(r, xsimd::select(neg, n, B(0.0f)));
+  }
+  // dx = dy * gelu_tanh'(x); x < -9.5 (f' ~ x v' e^v, below 1e-33 and about to leave float's
+  // normal range from x = -10.3): rare lanes in double with x clamped at -20 (e^v = e^-603
+  // stays a positive double); f'(-inf) = 0.
+  static B grad(B x, B dy, B a) {
+    B r = dy * df(x, a);
+    const auto rare = x < B(-9.5f);
+    if (xsimd::any(rare))
+      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
+        if (v < -1e300) return g * 0.0;
+        const double xv = v < -20.0 ? -20.0 : v;
+        const double k = 1.5957691216057308;  // sqrt(8/pi)
+        const double e = std::exp(k * (xv + 0.044715 * xv * xv * xv));  // e^v, v < 0
+        const double dv = k * (1.0 + 3.0 * 0.044715 * xv * xv);
+        return g * (e * ((1.0 + e) + xv * dv) / ((1.0 + e) * (1.0 + e)));
+      });
+    return r;
   }
 };
 

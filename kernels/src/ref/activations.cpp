@@ -71,10 +71,13 @@ double df_d(A f, double x, double a) {
     }
     case A::gelu: {
       if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+      x = std::max(x, -38.0);  // e^(-x^2/2) stays a positive double: dy = +-inf gives +-inf
       return 0.5 * std::erfc(-x / std::sqrt(2.0)) + x * std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
     }
     case A::gelu_tanh: {
-      if (std::fabs(x) > 1e5) return x > 0 ? 1.0 : 0.0;  // keeps x^3 finite; exact limits
+      if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+      x = std::max(x, -20.0);  // e^v stays a positive double: dy = +-inf gives +-inf
+      if (x > 1e5) return 1.0;  // keeps x^3 finite; exact limit
       const double k = 2.0 * std::sqrt(2.0 / M_PI);
       const double v = k * (x + 0.044715 * x * x * x);
       const double dv = k * (1.0 + 3.0 * 0.044715 * x * x);
