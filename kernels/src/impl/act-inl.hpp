@@ -871,6 +871,24 @@ struct Act<Activation::softplus, Arch> {
   }
 };
 
+// dy * f'(x): Act<F>::grad(x, dy, alpha) where the activation has one (it keeps dx accurate
+// where f'(x) itself would underflow: see act_detail::grad_rare_lanes, and uses the throughput
+// forms), else dy * df(x, alpha). Used by the activation and the dense backward kernels.
+template <class A, class B, class = void>
+struct HasGrad : std::false_type {};
+template <class A, class B>
+struct HasGrad<A, B, std::void_t<decltype(A::grad(std::declval<B>(), std::declval<B>(), std::declval<B>()))>>
+    : std::true_type {};
+
+template <class A, class B>
+inline B act_grad(B x, B dy, B alpha) {
+  if constexpr (HasGrad<A, B>::value) {
+    return A::grad(x, dy, alpha);
+  } else {
+    return dy * A::df(x, alpha);
+  }
+}
+
 // Calls g(Act<F, Arch>{}) for the runtime activation f (one switch per call, not per element).
 template <class Arch, class G>
 inline decltype(auto) with_activation(Activation f, G&& g) {

@@ -17,24 +17,10 @@ void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
   map_unary<Arch, decltype(fn), true>(x, y, n, fn);
 }
 
-// Act<F>::grad(x, dy, alpha) = dy * f'(x) where the activation has one (it keeps dx accurate
-// where f'(x) itself would underflow: see act_detail::grad_rare_lanes), else dy * df(x, alpha).
-template <class A, class B, class = void>
-struct HasGrad : std::false_type {};
-template <class A, class B>
-struct HasGrad<A, B, std::void_t<decltype(A::grad(std::declval<B>(), std::declval<B>(), std::declval<B>()))>>
-    : std::true_type {};
-
 template <Activation F, class Arch>
 void act_bwd_kernel(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
-  const auto fn = [a](vf<Arch> v, vf<Arch> g) {
-    if constexpr (HasGrad<Act<F, Arch>, vf<Arch>>::value) {
-      return Act<F, Arch>::grad(v, g, a);
-    } else {
-      return g * Act<F, Arch>::df(v, a);
-    }
-  };
+  const auto fn = [a](vf<Arch> v, vf<Arch> g) { return act_grad<Act<F, Arch>>(v, g, a); };
   map_binary<Arch, decltype(fn), true>(x, dy, dx, n, fn);
 }
 

@@ -252,7 +252,7 @@ void dense_act_grad_kernel(const float* z, const float* dh, float* dz, std::size
     using A = decltype(act);
     const vf<Arch> a(alpha);
     if (dh)
-      map_binary<Arch>(z, dh, dz, m, [a](vf<Arch> v, vf<Arch> g) { return g * A::df(v, a); });
+      map_binary<Arch>(z, dh, dz, m, [a](vf<Arch> v, vf<Arch> g) { return act_grad<A>(v, g, a); });
     else
       map_unary<Arch>(z, dz, m, [a](vf<Arch> v) { return A::df(v, a); });
   });
@@ -297,7 +297,7 @@ inline float dense_binary_head(const float* z, float* h, float* dz, float* b, fl
   for (std::size_t i = 0; i < m; i += L) {
     const std::size_t r = m - i < L ? m - i : L;
     const B uv = ld(u + i, r);
-    const B dzv = (vds * uv) * A::df(ld(z + i, r), a);
+    const B dzv = act_grad<A>(ld(z + i, r), vds * uv, a);
     st(dzv, dz + i, r);
     st(fnmadd<Arch>(vlds, ld(h + i, r), uv), u + i, r);
     st(fnmadd<Arch>(vlr, dzv, ld(b + i, r)), b + i, r);
