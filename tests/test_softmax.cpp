@@ -438,10 +438,11 @@ TEST_SUITE("softmax") {
 
   // The kernel picks its reference by the (block) max m: m <= 0, 0 < m < 88 (shifted by s ln2),
   // m >= 88, |m| >= 2^22. Rows whose max sits at each boundary, every ISA.
-  TEST_CASE("reference modes: maxima around 0, 88 and 2^22") {
+  TEST_CASE("reference modes: maxima around 0, 88, 512 and 2^22") {
     test::for_each_isa([](Isa isa) {
       for (float m : {-1e-30f, 0.0f, 1e-30f, 1e-7f, 0.34f, 0.35f, 43.9f, 44.1f, 87.99f, 88.0f,
-                      88.01f, 175.0f, 177.0f, -88.0f, -200.0f, 16383.99f, 16384.0f, -16384.0f,
+                      88.01f, 175.0f, 177.0f, -88.0f, -200.0f, 511.999f, 512.0f, -511.999f,
+                      -512.0f, 16383.99f, 16384.0f, -16384.0f,
                       -16383.99f, 20000.5f, 4194303.0f, -4194305.0f, 1e30f}) {
         CAPTURE(m);
         for (float spread : {1.0f, 100.0f}) {

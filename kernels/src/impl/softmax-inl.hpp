@@ -277,14 +277,55 @@ inline vf<Arch> exp_grid(vf<Arch> xc, vf<Arch> vc) {
   return p * as_float<Arch>((as_int<Arch>(tc) << 23) + vi<Arch>(127 << 23));
 }
 
+// AVX-512 table-driven e^(x - c) for a reference c on the 2^-9 grid with |c| < 2^9 (Mode::gtab):
+// 11 operations + the keep compare, against exp_grid_keep's 14 + 1.
+//   t = x log2e + vb, vb = 1.5 * 2^18 - c log2e rounded (a float near 2^18 has ulp 1/32, so t
+//     holds (x - c) log2e rounded to a multiple of 1/32; vb's own rounding adds <= 1/64),
+//   v = t - 1.5 * 2^18 = N/32 (exact), k = N mod 32 = the low 5 bits of t,
+//   c' = c + v C1 exact (C1 = 355 2^-9, v C1 a multiple of 2^-14, |c'| < 2^10: <= 24 bits),
+//   r = (x - c') - v C2: |x - c'| <= 0.05 rounded once (<= 2^-29), |r| <= ln2/32 (<= 2^-30),
+//   l = 2^(k/32) from a 32-entry table (vpermt2ps of two registers indexed by t's bits),
+//   e = l + (l r)(1 + r (a + b r)): minimax a, b for |r| <= 0.02175, relative error 1.6e-9
+//     (0.03 of 2^-24); e' = e 2^floor(v) by vscalefps (which floors v), the lanes outside
+//     `keep` zeroed as in exp_grid_keep.
+// The table entries are rounded to float (relative error up to 0.93 * 2^-24, k = 22). kLo adds
+// the rounding errors from a second table inside the l r product (fmadd(l, r, l_lo): the error
+// l_lo r of folding it there is ~2^-30 relative), one permute more: log-softmax and
+// cross-entropy need it (their 1.2e-7 bound leaves no room for the table error), softmax does
+// not (2.5e-7: the table adds <= 5.6e-8 to a measured 1.4e-7).
+template <class Arch, bool kLo>
+inline vf<Arch> exp_tab_keep(vf<Arch> x, vf<Arch> vb, vf<Arch> vc, __mmask16 keep) {
+  using B = vf<Arch>;
+  const __m512 thi0 = _mm512_setr_ps(0x1.0000000000000p+0f, 0x1.059b0e0000000p+0f, 0x1.0b55860000000p+0f, 0x1.11301e0000000p+0f, 0x1.172b840000000p+0f, 0x1.1d48740000000p+0f, 0x1.2387a60000000p+0f, 0x1.29e9e00000000p+0f, 0x1.306fe00000000p+0f, 0x1.371a740000000p+0f, 0x1.3dea640000000p+0f, 0x1.44e0860000000p+0f, 0x1.4bfdae0000000p+0f, 0x1.5342b60000000p+0f, 0x1.5ab07e0000000p+0f, 0x1.6247ec0000000p+0f);
+  const __m512 thi1 = _mm512_setr_ps(0x1.6a09e60000000p+0f, 0x1.71f75e0000000p+0f, 0x1.7a11480000000p+0f, 0x1.82589a0000000p+0f, 0x1.8ace540000000p+0f, 0x1.93737c0000000p+0f, 0x1.9c49180000000p+0f, 0x1.a5503c0000000p+0f, 0x1.ae89fa0000000p+0f, 0x1.b7f7700000000p+0f, 0x1.c199be0000000p+0f, 0x1.cb720e0000000p+0f, 0x1.d5818e0000000p+0f, 0x1.dfc9740000000p+0f, 0x1.ea4afa0000000p+0f, 0x1.f507660000000p+0f);
+  const B t = fmadd<Arch>(x, B(1.44269504088896341f), vb);
+  const B v = t - B(393216.0f);
+  const B cp = fmadd<Arch>(v, B(0.693359375f), vc);  // exact
+  const B r = fnmadd<Arch>(v, B(-2.12194440e-4f), x - cp);
+  const __m512i idx = _mm512_castps_si512(t);
+  const B l = _mm512_permutex2var_ps(thi0, idx, thi1);
+  B lr;
+  if constexpr (kLo) {
+    const __m512 tlo0 = _mm512_setr_ps(0.0f, -0x1.9d4f520000000p-25f, 0x1.9f31220000000p-25f, -0x1.fdb4960000000p-25f, -0x1.c157420000000p-27f, -0x1.d2e8ca0000000p-25f, 0x1.ceac480000000p-25f, -0x1.5c04240000000p-25f, 0x1.4636e20000000p-25f, -0x1.18aac60000000p-25f, 0x1.8246840000000p-25f, 0x1.8624b40000000p-30f, -0x1.593abc0000000p-25f, -0x1.2c56100000000p-25f, -0x1.5bd5ec0000000p-27f, -0x1.f8b5500000000p-25f);
+    const __m512 tlo1 = _mm512_setr_ps(0x1.9fcef40000000p-26f, 0x1.1d8bee0000000p-25f, -0x1.829fd00000000p-25f, -0x1.accc7c0000000p-26f, 0x1.15506e0000000p-27f, -0x1.e647440000000p-25f, 0x1.51f8480000000p-27f, -0x1.b83b540000000p-25f, -0x1.a94b140000000p-26f, -0x1.a094380000000p-25f, -0x1.3d56b20000000p-27f, -0x1.8837cc0000000p-27f, -0x1.822dbc0000000p-27f, -0x1.908c940000000p-25f, 0x1.52486c0000000p-27f, -0x1.246eb00000000p-26f);
+    lr = fmadd<Arch>(l, r, B(_mm512_permutex2var_ps(tlo0, idx, tlo1)));
+  } else {
+    lr = l * r;
+  }
+  const B q = fmadd<Arch>(fmadd<Arch>(B(0x1.555556p-3f), r, B(0x1.000224p-1f)), r, B(1.0f));
+  return _mm512_maskz_scalef_ps(keep, fmadd<Arch>(lr, q, l), v);
+}
+
 // How a block's e are computed against its running max m (see Ref below).
-enum class Mode { pos, neg, two, careful, grid };
+enum class Mode { pos, neg, two, careful, grid, gtab };
 
 // The reference of a block with running max m: the kernel returns e' = e^(xc - c) 2^s =
 // e^(x - L) with L = c - s ln2, xc = max(x, vlo), and x - c split exactly into dh + dl by
 // Fast2Sum (3 operations instead of TwoSum's 6). Fast2Sum(a, b) is exact when exponent(a) >=
 // exponent(b), which each mode guarantees for every clamped xc in [vlo, m]:
 //   |m| < 2^14    (grid, checked first): c = m rounded to 2^-9, s = 0, no split (exp_grid).
+//                  |m| < 2^9 (gtab): the same c, and on AVX-512 the table exp (exp_tab_keep);
+//                  the other ISAs compute gtab blocks as grid.
 //   m <= 0        (neg): c = m, s = 0, a = xc (|xc| >= |m|).
 //   m >= 88       (pos): c = m, s = 0, a = -m (xc >= m - 88.03 >= -m).
 //   0 < m < 88    (pos): c = 88, s = round((88 - m) / ln2) in [0, 127], a = -88 (|xc| < 128, the
@@ -298,6 +339,7 @@ struct Ref {
   Mode mode;
   float c, vlo, vshift;
   float vkeep;  // AVX-512 pos / neg: lanes with x > vkeep = vlo + ln2/2 are computed (exp_split_keep)
+  float vb;     // gtab: 1.5 * 2^18 - c log2e, rounded (exp_tab_keep)
   double L;
 };
 // Float arithmetic for what block_exp needs (on the critical path of short rows); L in double.
@@ -312,13 +354,15 @@ inline Ref make_ref(float m) {
     r.vlo = -89.0f;  // the clamp of dh (careful mode clamps after the split; n <= -128)
     r.vshift = 12582912.0f;
     r.vkeep = -kInf;  // (unused)
+    r.vb = 0.0f;      // (unused)
     return r;
   }
   if (m > -16384.0f && m < 16384.0f) {  // 2^14
     // Mode::grid: c = m rounded to a multiple of 2^-9 (|c - m| <= 2^-10 in any rounding mode
     // up to one grid step: e' <= e^(2^-9)), L = c.
-    r.mode = Mode::grid;
+    r.mode = m > -512.0f && m < 512.0f ? Mode::gtab : Mode::grid;
     r.c = ((m * 512.0f + 12582912.0f) - 12582912.0f) * 0x1p-9f;  // exact for |m| < 2^14
+    r.vb = static_cast<float>(393216.0 - double(r.c) * double(1.44269504088896341f));
     r.L = r.c;
     r.vlo = r.c - 89.4159862f;   // 129 ln2: n <= -128 there (see exp_split)
     r.vkeep = r.c - 87.6831321f;  // 126.5 ln2: n >= -127 in kept lanes (AVX-512)
@@ -338,6 +382,7 @@ inline Ref make_ref(float m) {
   r.vlo = r.c == m ? m - k127Ln2 : 88.0f - (s + 127.0f) * 0.693147182f;
   r.vshift = 12582912.0f + s;  // exact: s <= 127
   r.vkeep = r.vlo + 0.346573590f;
+  r.vb = 0.0f;  // (unused)
   // Clamp one ln2 lower (n + s <= -128 there, clamped to -127 by exp_split): the clamped lanes
   // stay exactly 0 when a caller's directed rounding mode moves t by one.
   r.vlo -= 0.693147182f;
@@ -388,7 +433,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
   using BD = vd<Arch>;
   constexpr std::size_t L = B::size;
   const B vm(m), vc(rf.c), vnc(-rf.c), vlo(rf.vlo), vshift(rf.vshift), vkeep(rf.vkeep),
-      zero(0.0f), one(1.0f);
+      vb(rf.vb), zero(0.0f), one(1.0f);
   const BD md = BD(double(m));
   BD t0(0.0), t1(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
   B kc(0.0f);
@@ -422,7 +467,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       return e;
     };
     B dh, dl;
-    if constexpr (kMode == Mode::grid) {
+    if constexpr (kMode == Mode::grid || kMode == Mode::gtab) {
       if constexpr (kAvx512) {
         __mmask16 keep = _mm512_cmp_ps_mask(xv, vkeep, _CMP_NLE_UQ);
         if constexpr (kMaskSplit) {
@@ -430,6 +475,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
           kc = _mm512_mask_add_ps(kc, ismax, kc, one);
           keep = _kandn_mask16(ismax, keep);
         }
+        if constexpr (kMode == Mode::gtab) return finish(exp_tab_keep<Arch, kSplit>(xv, vb, vc, keep));
         return finish(exp_grid_keep<Arch>(xv, vc, keep));
       } else {
         return finish(exp_grid<Arch>(xsimd::max(vlo, xv), vc));  // NaN stays (2nd operand)
@@ -548,7 +594,10 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       // Fast2Sum, which needs one libm exp per row at the end (T from L to M): cheaper up to
       // ~256 floats (16 AVX-512 vectors: ~50 operations, ~10 ns), dearer beyond (n = 1000 was
       // ~10% slower with Mode::two).
-      if (kSplit && n <= 256 && rf.c != mb) {
+      // AVX-512 gtab blocks keep their reference: the table exp costs less than TwoSum with
+      // exp_split_keep, and T moves from c to M by a Taylor polynomial (|c - M| <= 2^-10).
+      constexpr bool kAvx512 = std::is_base_of_v<xsimd::avx512f, Arch>;
+      if (kSplit && n <= 256 && rf.c != mb && !(kAvx512 && rf.mode == Mode::gtab)) {
         rf.mode = Mode::two;
         rf.c = mb;
         rf.L = mb;
@@ -594,6 +643,12 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
         break;
       case Mode::grid:
         block_exp<Arch, kStore, kSplit, kSoft, Mode::grid>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        break;
+      case Mode::gtab:
+        if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>)
+          block_exp<Arch, kStore, kSplit, kSoft, Mode::gtab>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        else
+          block_exp<Arch, kStore, kSplit, kSoft, Mode::grid>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
         break;
       case Mode::two:
         if constexpr (kSplit)  // (never chosen otherwise: no instantiation)
