@@ -278,7 +278,7 @@ inline vf<Arch> exp_grid(vf<Arch> xc, vf<Arch> vc) {
 }
 
 // AVX-512 table-driven e^(x - c) for a reference c on the 2^-9 grid with |c| < 2^9 (Mode::gtab):
-// 11 operations + the keep compare, against exp_grid_keep's 14 + 1.
+// 12 operations + the keep compare, against exp_grid_keep's 14 + 1.
 //   t = x log2e + vb, vb = 1.5 * 2^18 - c log2e rounded (a float near 2^18 has ulp 1/32, so t
 //     holds (x - c) log2e rounded to a multiple of 1/32; vb's own rounding adds <= 1/64),
 //   v = t - 1.5 * 2^18 = N/32 (exact), k = N mod 32 = the low 5 bits of t,
@@ -288,30 +288,41 @@ inline vf<Arch> exp_grid(vf<Arch> xc, vf<Arch> vc) {
 //   e = l + (l r)(1 + r (a + b r)): minimax a, b for |r| <= 0.02175, relative error 1.6e-9
 //     (0.03 of 2^-24); e' = e 2^floor(v) by vscalefps (which floors v), the lanes outside
 //     `keep` zeroed as in exp_grid_keep.
-// The table entries are rounded to float (relative error up to 0.93 * 2^-24, k = 22). kLo adds
-// the rounding errors from a second table inside the l r product (fmadd(l, r, l_lo): the error
-// l_lo r of folding it there is ~2^-30 relative), one permute more: log-softmax and
-// cross-entropy need it (their 1.2e-7 bound leaves no room for the table error), softmax does
-// not (2.5e-7: the table adds <= 5.6e-8 to a measured 1.4e-7).
-template <class Arch, bool kLo>
+// The table entries are rounded to float (relative error up to 0.93 * 2^-24, k = 22): their
+// rounding errors come from a second table, added inside the l r product (fmadd(l, r, l_lo):
+// the error l_lo r of folding it there is ~2^-30 relative), one permute more. Without it,
+// softmax reached 1.81e-7 in the tests and 2.15e-7 on rows [0, z x 31] (bound 2.5e-7), and
+// log-softmax / cross-entropy have no room for it at all (1.2e-7).
+template <class Arch>
 inline vf<Arch> exp_tab_keep(vf<Arch> x, vf<Arch> vb, vf<Arch> vc, __mmask16 keep) {
   using B = vf<Arch>;
-  const __m512 thi0 = _mm512_setr_ps(0x1.0000000000000p+0f, 0x1.059b0e0000000p+0f, 0x1.0b55860000000p+0f, 0x1.11301e0000000p+0f, 0x1.172b840000000p+0f, 0x1.1d48740000000p+0f, 0x1.2387a60000000p+0f, 0x1.29e9e00000000p+0f, 0x1.306fe00000000p+0f, 0x1.371a740000000p+0f, 0x1.3dea640000000p+0f, 0x1.44e0860000000p+0f, 0x1.4bfdae0000000p+0f, 0x1.5342b60000000p+0f, 0x1.5ab07e0000000p+0f, 0x1.6247ec0000000p+0f);
-  const __m512 thi1 = _mm512_setr_ps(0x1.6a09e60000000p+0f, 0x1.71f75e0000000p+0f, 0x1.7a11480000000p+0f, 0x1.82589a0000000p+0f, 0x1.8ace540000000p+0f, 0x1.93737c0000000p+0f, 0x1.9c49180000000p+0f, 0x1.a5503c0000000p+0f, 0x1.ae89fa0000000p+0f, 0x1.b7f7700000000p+0f, 0x1.c199be0000000p+0f, 0x1.cb720e0000000p+0f, 0x1.d5818e0000000p+0f, 0x1.dfc9740000000p+0f, 0x1.ea4afa0000000p+0f, 0x1.f507660000000p+0f);
+  const __m512 thi0 = _mm512_setr_ps(
+      0x1p+0f, 0x1.059b0ep+0f, 0x1.0b5586p+0f, 0x1.11301ep+0f,
+      0x1.172b84p+0f, 0x1.1d4874p+0f, 0x1.2387a6p+0f, 0x1.29e9ep+0f,
+      0x1.306fep+0f, 0x1.371a74p+0f, 0x1.3dea64p+0f, 0x1.44e086p+0f,
+      0x1.4bfdaep+0f, 0x1.5342b6p+0f, 0x1.5ab07ep+0f, 0x1.6247ecp+0f);
+  const __m512 thi1 = _mm512_setr_ps(
+      0x1.6a09e6p+0f, 0x1.71f75ep+0f, 0x1.7a1148p+0f, 0x1.82589ap+0f,
+      0x1.8ace54p+0f, 0x1.93737cp+0f, 0x1.9c4918p+0f, 0x1.a5503cp+0f,
+      0x1.ae89fap+0f, 0x1.b7f77p+0f, 0x1.c199bep+0f, 0x1.cb720ep+0f,
+      0x1.d5818ep+0f, 0x1.dfc974p+0f, 0x1.ea4afap+0f, 0x1.f50766p+0f);
   const B t = fmadd<Arch>(x, B(1.44269504088896341f), vb);
   const B v = t - B(393216.0f);
   const B cp = fmadd<Arch>(v, B(0.693359375f), vc);  // exact
   const B r = fnmadd<Arch>(v, B(-2.12194440e-4f), x - cp);
   const __m512i idx = _mm512_castps_si512(t);
   const B l = _mm512_permutex2var_ps(thi0, idx, thi1);
-  B lr;
-  if constexpr (kLo) {
-    const __m512 tlo0 = _mm512_setr_ps(0.0f, -0x1.9d4f520000000p-25f, 0x1.9f31220000000p-25f, -0x1.fdb4960000000p-25f, -0x1.c157420000000p-27f, -0x1.d2e8ca0000000p-25f, 0x1.ceac480000000p-25f, -0x1.5c04240000000p-25f, 0x1.4636e20000000p-25f, -0x1.18aac60000000p-25f, 0x1.8246840000000p-25f, 0x1.8624b40000000p-30f, -0x1.593abc0000000p-25f, -0x1.2c56100000000p-25f, -0x1.5bd5ec0000000p-27f, -0x1.f8b5500000000p-25f);
-    const __m512 tlo1 = _mm512_setr_ps(0x1.9fcef40000000p-26f, 0x1.1d8bee0000000p-25f, -0x1.829fd00000000p-25f, -0x1.accc7c0000000p-26f, 0x1.15506e0000000p-27f, -0x1.e647440000000p-25f, 0x1.51f8480000000p-27f, -0x1.b83b540000000p-25f, -0x1.a94b140000000p-26f, -0x1.a094380000000p-25f, -0x1.3d56b20000000p-27f, -0x1.8837cc0000000p-27f, -0x1.822dbc0000000p-27f, -0x1.908c940000000p-25f, 0x1.52486c0000000p-27f, -0x1.246eb00000000p-26f);
-    lr = fmadd<Arch>(l, r, B(_mm512_permutex2var_ps(tlo0, idx, tlo1)));
-  } else {
-    lr = l * r;
-  }
+  const __m512 tlo0 = _mm512_setr_ps(
+      0.0f, -0x1.9d4f52p-25f, 0x1.9f3122p-25f, -0x1.fdb496p-25f,
+      -0x1.c15742p-27f, -0x1.d2e8cap-25f, 0x1.ceac48p-25f, -0x1.5c0424p-25f,
+      0x1.4636e2p-25f, -0x1.18aac6p-25f, 0x1.824684p-25f, 0x1.8624b4p-30f,
+      -0x1.593abcp-25f, -0x1.2c561p-25f, -0x1.5bd5ecp-27f, -0x1.f8b55p-25f);
+  const __m512 tlo1 = _mm512_setr_ps(
+      0x1.9fcef4p-26f, 0x1.1d8beep-25f, -0x1.829fdp-25f, -0x1.accc7cp-26f,
+      0x1.15506ep-27f, -0x1.e64744p-25f, 0x1.51f848p-27f, -0x1.b83b54p-25f,
+      -0x1.a94b14p-26f, -0x1.a09438p-25f, -0x1.3d56b2p-27f, -0x1.8837ccp-27f,
+      -0x1.822dbcp-27f, -0x1.908c94p-25f, 0x1.52486cp-27f, -0x1.246ebp-26f);
+  const B lr = fmadd<Arch>(l, r, B(_mm512_permutex2var_ps(tlo0, idx, tlo1)));
   const B q = fmadd<Arch>(fmadd<Arch>(B(0x1.555556p-3f), r, B(0x1.000224p-1f)), r, B(1.0f));
   return _mm512_maskz_scalef_ps(keep, fmadd<Arch>(lr, q, l), v);
 }
@@ -500,7 +511,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
           kc = _mm512_mask_add_ps(kc, ismax, kc, one);
           keep = _kandn_mask16(ismax, keep);
         }
-        if constexpr (kMode == Mode::gtab) return finish(exp_tab_keep<Arch, kSplit>(xv, vb, vc, keep));
+        if constexpr (kMode == Mode::gtab) return finish(exp_tab_keep<Arch>(xv, vb, vc, keep));
         return finish(exp_grid_keep<Arch>(xv, vc, keep));
       } else {
         return finish(exp_grid<Arch>(xsimd::max(vlo, xv), vc));  // NaN stays (2nd operand)
