@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <numeric>
 
@@ -445,9 +446,13 @@ TEST_SUITE("softmax") {
       const std::size_t n = 32;
       std::vector<float> x(n, 0.0f), y(n), ly(n);
       double e_sm = 0, e_log = 0;
-      std::uint32_t step = 0;
-      for (float z = -60.0f; z < -1e-4f; z = std::nextafter(z, 0.0f)) {
-        if (++step % 4099 != 0) continue;
+      std::uint32_t lo, hi;  // bit patterns of -1e-4 and -60 (negative: bits grow with |z|)
+      const float zlo = -1e-4f, zhi = -60.0f;
+      std::memcpy(&lo, &zlo, 4);
+      std::memcpy(&hi, &zhi, 4);
+      for (std::uint32_t b = lo; b <= hi; b += 4099) {
+        float z;
+        std::memcpy(&z, &b, 4);
         for (std::size_t i = 1; i < n; ++i) x[i] = z;
         simdense::softmax(x.data(), y.data(), n);
         simdense::log_softmax(x.data(), ly.data(), n);
