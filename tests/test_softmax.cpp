@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <numeric>
 
@@ -438,10 +439,42 @@ TEST_SUITE("softmax") {
 
   // The kernel picks its reference by the (block) max m: m <= 0, 0 < m < 88 (shifted by s ln2),
   // m >= 88, |m| >= 2^22. Rows whose max sits at each boundary, every ISA.
-  TEST_CASE("reference modes: maxima around 0, 88 and 2^22") {
+  TEST_CASE("rows [0, z x 31]: every exp table entry and reduction point below the max") {
+    // One value repeated: no averaging in the sum, so an element's own exp error and the sum's
+    // are the same and fully correlated; z strided over (-60, -1e-4].
+    test::for_each_isa([](Isa isa) {
+      const std::size_t n = 32;
+      std::vector<float> x(n, 0.0f), y(n), ly(n);
+      double e_sm = 0, e_log = 0;
+      std::uint32_t lo, hi;  // bit patterns of -1e-4 and -60 (negative: bits grow with |z|)
+      const float zlo = -1e-4f, zhi = -60.0f;
+      std::memcpy(&lo, &zlo, 4);
+      std::memcpy(&hi, &zhi, 4);
+      for (std::uint32_t b = lo; b <= hi; b += 4099) {
+        float z;
+        std::memcpy(&z, &b, 4);
+        for (std::size_t i = 1; i < n; ++i) x[i] = z;
+        simdense::softmax(x.data(), y.data(), n);
+        simdense::log_softmax(x.data(), ly.data(), n);
+        const Ref ref(x.data(), n);
+        for (std::size_t i : {std::size_t(0), std::size_t(1)}) {
+          const ld_t q = ref.q(x[i]);
+          if (q >= kMinNormal) e_sm = std::max(e_sm, rel(y[i], q));
+          e_log = std::max(e_log, rel(ly[i], ref.logq(x[i])));
+        }
+      }
+      note(std::string("softmax    ") + isa_name(isa) + " [0, z x 31]", e_sm);
+      note(std::string("log_softmax ") + isa_name(isa) + " [0, z x 31]", e_log);
+      CHECK(e_sm <= softmax_bound(isa));
+      CHECK(e_log <= logsm_bound(isa));
+    });
+  }
+
+  TEST_CASE("reference modes: maxima around 0, 88, 512 and 2^22") {
     test::for_each_isa([](Isa isa) {
       for (float m : {-1e-30f, 0.0f, 1e-30f, 1e-7f, 0.34f, 0.35f, 43.9f, 44.1f, 87.99f, 88.0f,
-                      88.01f, 175.0f, 177.0f, -88.0f, -200.0f, 16383.99f, 16384.0f, -16384.0f,
+                      88.01f, 175.0f, 177.0f, -88.0f, -200.0f, 511.999f, 512.0f, -511.999f,
+                      -512.0f, 16383.99f, 16384.0f, -16384.0f,
                       -16383.99f, 20000.5f, 4194303.0f, -4194305.0f, 1e30f}) {
         CAPTURE(m);
         for (float spread : {1.0f, 100.0f}) {

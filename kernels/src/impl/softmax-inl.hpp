@@ -15,10 +15,15 @@
 //     terms underflow). When the running max grows, T is moved to the new reference in double.
 //   pass 2: softmax y = e' * (e^(L_block - L) / S) with that factor as a float hi + lo pair (one
 //     rounding), or log-softmax y = x + K by TwoSum with K = -(M + log S) as a float pair, or
-//     (x - M) - log S in double when log S is tiny next to |M| (one rounding).
+//     (x - M) - log S in double when log S is tiny next to |M| (one rounding); on AVX-512 for
+//     |M| < 512 and log S >= 2^-6, y = (xh - CL) + (xl - Ll) with x and M + log S split on the
+//     2^-14 grid (vreduceps, 5 operations; one rounding while |y| < 2^10).
+// AVX-512 rows with |max| < 512 (Mode::gtab) compute e' by a 32-entry table exp (exp_tab_keep)
+// on the same exact grid reduction; pass 1 prefetches the next block (or rows) into L2 when
+// more data follows.
 // Errors (relative, per element): e' one rounding + <= 0.2 of one from the polynomial + two
 // 2^-26 roundings of r; S correlated with the same roundings; the product one rounding: the
-// 2.5e-7 bound, measured <= 1.8e-7 (tests/test_softmax.cpp).
+// 2.5e-7 bound, measured <= 1.83e-7 (SSE2, rows [0, z x 31]; tests/test_softmax.cpp).
 #pragma once
 
 #include <cmath>  // std::exp/log/log1p on doubles: extern libm functions, no inline ODR risk
@@ -277,14 +282,66 @@ inline vf<Arch> exp_grid(vf<Arch> xc, vf<Arch> vc) {
   return p * as_float<Arch>((as_int<Arch>(tc) << 23) + vi<Arch>(127 << 23));
 }
 
+// AVX-512 table-driven e^(x - c) for a reference c on the 2^-9 grid with |c| < 2^9 (Mode::gtab):
+// 12 operations + the keep compare, against exp_grid_keep's 14 + 1.
+//   t = x log2e + vb, vb = 1.5 * 2^18 - c log2e rounded (a float near 2^18 has ulp 1/32, so t
+//     holds (x - c) log2e rounded to a multiple of 1/32; vb's own rounding adds <= 1/64),
+//   v = t - 1.5 * 2^18 = N/32 (exact), k = N mod 32 = the low 5 bits of t,
+//   c' = c + v C1 exact (C1 = 355 2^-9, v C1 a multiple of 2^-14, |c'| < 2^10: <= 24 bits),
+//   r = (x - c') - v C2: |x - c'| <= 0.05 rounded once (<= 2^-29), |r| <= ln2/32 (<= 2^-30),
+//   l = 2^(k/32) from a 32-entry table (vpermt2ps of two registers indexed by t's bits),
+//   e = l + (l r)(1 + r (a + b r)): minimax a, b for |r| <= 0.02175, relative error 1.6e-9
+//     (0.03 of 2^-24); e' = e 2^floor(v) by vscalefps (which floors v), the lanes outside
+//     `keep` zeroed as in exp_grid_keep.
+// The table entries are rounded to float (relative error up to 0.93 * 2^-24, k = 22): their
+// rounding errors come from a second table, added inside the l r product (fmadd(l, r, l_lo):
+// the error l_lo r of folding it there is ~2^-30 relative), one permute more. Without it,
+// softmax reached 1.81e-7 in the tests and 2.15e-7 on rows [0, z x 31] (bound 2.5e-7), and
+// log-softmax / cross-entropy have no room for it at all (1.2e-7).
+template <class Arch>
+inline vf<Arch> exp_tab_keep(vf<Arch> x, vf<Arch> vb, vf<Arch> vc, __mmask16 keep) {
+  using B = vf<Arch>;
+  const __m512 thi0 = _mm512_setr_ps(
+      0x1p+0f, 0x1.059b0ep+0f, 0x1.0b5586p+0f, 0x1.11301ep+0f,
+      0x1.172b84p+0f, 0x1.1d4874p+0f, 0x1.2387a6p+0f, 0x1.29e9ep+0f,
+      0x1.306fep+0f, 0x1.371a74p+0f, 0x1.3dea64p+0f, 0x1.44e086p+0f,
+      0x1.4bfdaep+0f, 0x1.5342b6p+0f, 0x1.5ab07ep+0f, 0x1.6247ecp+0f);
+  const __m512 thi1 = _mm512_setr_ps(
+      0x1.6a09e6p+0f, 0x1.71f75ep+0f, 0x1.7a1148p+0f, 0x1.82589ap+0f,
+      0x1.8ace54p+0f, 0x1.93737cp+0f, 0x1.9c4918p+0f, 0x1.a5503cp+0f,
+      0x1.ae89fap+0f, 0x1.b7f77p+0f, 0x1.c199bep+0f, 0x1.cb720ep+0f,
+      0x1.d5818ep+0f, 0x1.dfc974p+0f, 0x1.ea4afap+0f, 0x1.f50766p+0f);
+  const B t = fmadd<Arch>(x, B(1.44269504088896341f), vb);
+  const B v = t - B(393216.0f);
+  const B cp = fmadd<Arch>(v, B(0.693359375f), vc);  // exact
+  const B r = fnmadd<Arch>(v, B(-2.12194440e-4f), x - cp);
+  const __m512i idx = _mm512_castps_si512(t);
+  const B l = _mm512_permutex2var_ps(thi0, idx, thi1);
+  const __m512 tlo0 = _mm512_setr_ps(
+      0.0f, -0x1.9d4f52p-25f, 0x1.9f3122p-25f, -0x1.fdb496p-25f,
+      -0x1.c15742p-27f, -0x1.d2e8cap-25f, 0x1.ceac48p-25f, -0x1.5c0424p-25f,
+      0x1.4636e2p-25f, -0x1.18aac6p-25f, 0x1.824684p-25f, 0x1.8624b4p-30f,
+      -0x1.593abcp-25f, -0x1.2c561p-25f, -0x1.5bd5ecp-27f, -0x1.f8b55p-25f);
+  const __m512 tlo1 = _mm512_setr_ps(
+      0x1.9fcef4p-26f, 0x1.1d8beep-25f, -0x1.829fdp-25f, -0x1.accc7cp-26f,
+      0x1.15506ep-27f, -0x1.e64744p-25f, 0x1.51f848p-27f, -0x1.b83b54p-25f,
+      -0x1.a94b14p-26f, -0x1.a09438p-25f, -0x1.3d56b2p-27f, -0x1.8837ccp-27f,
+      -0x1.822dbcp-27f, -0x1.908c94p-25f, 0x1.52486cp-27f, -0x1.246ebp-26f);
+  const B lr = fmadd<Arch>(l, r, B(_mm512_permutex2var_ps(tlo0, idx, tlo1)));
+  const B q = fmadd<Arch>(fmadd<Arch>(B(0x1.555556p-3f), r, B(0x1.000224p-1f)), r, B(1.0f));
+  return _mm512_maskz_scalef_ps(keep, fmadd<Arch>(lr, q, l), v);
+}
+
 // How a block's e are computed against its running max m (see Ref below).
-enum class Mode { pos, neg, two, careful, grid };
+enum class Mode { pos, neg, two, careful, grid, gtab };
 
 // The reference of a block with running max m: the kernel returns e' = e^(xc - c) 2^s =
 // e^(x - L) with L = c - s ln2, xc = max(x, vlo), and x - c split exactly into dh + dl by
 // Fast2Sum (3 operations instead of TwoSum's 6). Fast2Sum(a, b) is exact when exponent(a) >=
 // exponent(b), which each mode guarantees for every clamped xc in [vlo, m]:
 //   |m| < 2^14    (grid, checked first): c = m rounded to 2^-9, s = 0, no split (exp_grid).
+//                  |m| < 2^9 (gtab): the same c, and on AVX-512 the table exp (exp_tab_keep);
+//                  the other ISAs compute gtab blocks as grid.
 //   m <= 0        (neg): c = m, s = 0, a = xc (|xc| >= |m|).
 //   m >= 88       (pos): c = m, s = 0, a = -m (xc >= m - 88.03 >= -m).
 //   0 < m < 88    (pos): c = 88, s = round((88 - m) / ln2) in [0, 127], a = -88 (|xc| < 128, the
@@ -298,6 +355,7 @@ struct Ref {
   Mode mode;
   float c, vlo, vshift;
   float vkeep;  // AVX-512 pos / neg: lanes with x > vkeep = vlo + ln2/2 are computed (exp_split_keep)
+  float vb;     // gtab: 1.5 * 2^18 - c log2e, rounded (exp_tab_keep)
   double L;
 };
 // Float arithmetic for what block_exp needs (on the critical path of short rows); L in double.
@@ -312,13 +370,15 @@ inline Ref make_ref(float m) {
     r.vlo = -89.0f;  // the clamp of dh (careful mode clamps after the split; n <= -128)
     r.vshift = 12582912.0f;
     r.vkeep = -kInf;  // (unused)
+    r.vb = 0.0f;      // (unused)
     return r;
   }
   if (m > -16384.0f && m < 16384.0f) {  // 2^14
     // Mode::grid: c = m rounded to a multiple of 2^-9 (|c - m| <= 2^-10 in any rounding mode
     // up to one grid step: e' <= e^(2^-9)), L = c.
-    r.mode = Mode::grid;
+    r.mode = m > -512.0f && m < 512.0f ? Mode::gtab : Mode::grid;
     r.c = ((m * 512.0f + 12582912.0f) - 12582912.0f) * 0x1p-9f;  // exact for |m| < 2^14
+    r.vb = static_cast<float>(393216.0 - double(r.c) * double(1.44269504088896341f));
     r.L = r.c;
     r.vlo = r.c - 89.4159862f;   // 129 ln2: n <= -128 there (see exp_split)
     r.vkeep = r.c - 87.6831321f;  // 126.5 ln2: n >= -127 in kept lanes (AVX-512)
@@ -338,14 +398,28 @@ inline Ref make_ref(float m) {
   r.vlo = r.c == m ? m - k127Ln2 : 88.0f - (s + 127.0f) * 0.693147182f;
   r.vshift = 12582912.0f + s;  // exact: s <= 127
   r.vkeep = r.vlo + 0.346573590f;
+  r.vb = 0.0f;  // (unused)
   // Clamp one ln2 lower (n + s <= -128 there, clamped to -127 by exp_split): the clamped lanes
   // stay exactly 0 when a caller's directed rounding mode moves t by one.
   r.vlo -= 0.693147182f;
   return r;
 }
 
+// log1p(v) for v >= 0 (NaN and +inf propagate) by libm's log: glibc's log is table-driven and
+// ~4x faster than its log1p (log1p was 45% of a 10-float log_softmax row). Goldberg's form
+// log(u) * v / (u - 1), u = 1 + v rounded, is within 5 double epsilons of log1p(v) for
+// 0 <= v < 3/4 (Goldberg 1991, Theorem 4); above, u's rounding is 2^-53 relative and
+// log(u) >= 0.56, so the same holds. u = 1 (v < 2^-53): log1p(v) = v to double precision.
+inline double log1p_pos(double v) {
+  const double u = 1.0 + v;
+  if (u == 1.0) return v;
+  if (!(u < std::numeric_limits<double>::infinity())) return std::log(u);  // +inf, NaN
+  return std::log(u) * (v / (u - 1.0));
+}
+
 // What pass 1 leaves for pass 2.
 struct RowSum {
+  bool pf = false;  // set by the caller: prefetch ahead (more rows follow, or n > kBlock)
   bool nan_row;
   float M;          // row max
   double k, T;      // S = k + T relative to e^(x - M) (see the header comment); kSplit only
@@ -355,7 +429,7 @@ struct RowSum {
   std::size_t nb;   // blocks
   double Lb[kMaxBlocks];  // the reference L each block's e' were computed against
   double S() const { return k + T; }
-  double logS() const { return k == 1.0 ? std::log1p(T) : std::log(k) + std::log1p(T / k); }
+  double logS() const { return k == 1.0 ? log1p_pos(T) : std::log(k) + log1p_pos(T / k); }
 };
 
 // Block max of x[0, n). NaN is skipped here (maxps returns its second operand when either is
@@ -377,18 +451,30 @@ inline float block_max(const float* x, std::size_t n) {
   return hmax<Arch>(xsimd::max(xsimd::max(m0, m1), xsimd::max(m2, m3)));
 }
 
+// Prefetches (into L2) the kBytes from x + kBlock onwards: the block that block_max reads next,
+// or the rows after this one in a batch. The exp pass is compute-bound and the max pass
+// memory-bound; without it the max pass waits for x from L3 with the arithmetic ports idle
+// (1 Mi floats: ~30% of the time in block_max). Prefetches never fault, so addresses past the
+// end of the row are harmless (formed as integers: no out-of-bounds pointer arithmetic).
+template <class Arch, std::size_t kFloats>
+inline void prefetch_ahead(const float* x) {
+  const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(x) + kBlock * sizeof(float);
+  for (std::size_t b = 0; b < kFloats * sizeof(float); b += 64)
+    _mm_prefetch(reinterpret_cast<const char*>(a + b), _MM_HINT_T1);
+}
+
 // Pass 1 over one block [x, x + n) against the running max m and its reference rf: stores
 // e' = e^(x - L) into y (kStore), adds e' to T (entries equal to m counted in k instead when
 // kSplit), and for soft targets p adds p to P and p (x - m) to D (all in double). A NaN x
 // propagates into T (so into S).
 template <class Arch, bool kStore, bool kSplit, bool kSoft, Mode kMode>
 inline void block_exp(const float* x, const float* p, float* y, std::size_t n, float m,
-                      const Ref& rf, double& k, double& T, double& P, double& D) {
+                      const Ref& rf, double& k, double& T, double& P, double& D, bool pf) {
   using B = vf<Arch>;
   using BD = vd<Arch>;
   constexpr std::size_t L = B::size;
   const B vm(m), vc(rf.c), vnc(-rf.c), vlo(rf.vlo), vshift(rf.vshift), vkeep(rf.vkeep),
-      zero(0.0f), one(1.0f);
+      vb(rf.vb), zero(0.0f), one(1.0f);
   const BD md = BD(double(m));
   BD t0(0.0), t1(0.0), p0(0.0), p1(0.0), d0(0.0), d1(0.0);
   B kc(0.0f);
@@ -422,7 +508,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
       return e;
     };
     B dh, dl;
-    if constexpr (kMode == Mode::grid) {
+    if constexpr (kMode == Mode::grid || kMode == Mode::gtab) {
       if constexpr (kAvx512) {
         __mmask16 keep = _mm512_cmp_ps_mask(xv, vkeep, _CMP_NLE_UQ);
         if constexpr (kMaskSplit) {
@@ -430,6 +516,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
           kc = _mm512_mask_add_ps(kc, ismax, kc, one);
           keep = _kandn_mask16(ismax, keep);
         }
+        if constexpr (kMode == Mode::gtab) return finish(exp_tab_keep<Arch>(xv, vb, vc, keep));
         return finish(exp_grid_keep<Arch>(xv, vc, keep));
       } else {
         return finish(exp_grid<Arch>(xsimd::max(vlo, xv), vc));  // NaN stays (2nd operand)
@@ -482,6 +569,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
   // of log S ~ T and of the loss of a dominant entry (bound 1.2e-7), so each vector is widened
   // and summed in double (the tree measured 1.31e-7 on AVX2 at spread 100, n = 33).
   for (; i + 4 * L <= n; i += 4 * L) {
+    if (pf) prefetch_ahead<Arch, 4 * L>(x + i);
     const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
     const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
     const B ec = one_vec(B::load_unaligned(x + i + 2 * L), pload(i + 2 * L), at(i + 2 * L), L);
@@ -548,7 +636,10 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
       // Fast2Sum, which needs one libm exp per row at the end (T from L to M): cheaper up to
       // ~256 floats (16 AVX-512 vectors: ~50 operations, ~10 ns), dearer beyond (n = 1000 was
       // ~10% slower with Mode::two).
-      if (kSplit && n <= 256 && rf.c != mb) {
+      // AVX-512 gtab blocks keep their reference: the table exp costs less than TwoSum with
+      // exp_split_keep, and T moves from c to M by a Taylor polynomial (|c - M| <= 2^-10).
+      constexpr bool kAvx512 = std::is_base_of_v<xsimd::avx512f, Arch>;
+      if (kSplit && n <= 256 && rf.c != mb && !(kAvx512 && rf.mode == Mode::gtab)) {
         rf.mode = Mode::two;
         rf.c = mb;
         rf.L = mb;
@@ -587,20 +678,26 @@ inline void row_pass1(const float* x, const float* p, float* y, std::size_t n, R
     float* yb = kStore ? y + i0 : nullptr;
     switch (rf.mode) {
       case Mode::pos:
-        block_exp<Arch, kStore, kSplit, kSoft, Mode::pos>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::pos>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D, s.pf);
         break;
       case Mode::neg:
-        block_exp<Arch, kStore, kSplit, kSoft, Mode::neg>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::neg>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D, s.pf);
         break;
       case Mode::grid:
-        block_exp<Arch, kStore, kSplit, kSoft, Mode::grid>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::grid>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D, s.pf);
+        break;
+      case Mode::gtab:
+        if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>)
+          block_exp<Arch, kStore, kSplit, kSoft, Mode::gtab>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D, s.pf);
+        else
+          block_exp<Arch, kStore, kSplit, kSoft, Mode::grid>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D, s.pf);
         break;
       case Mode::two:
         if constexpr (kSplit)  // (never chosen otherwise: no instantiation)
-          block_exp<Arch, kStore, kSplit, kSoft, Mode::two>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+          block_exp<Arch, kStore, kSplit, kSoft, Mode::two>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D, s.pf);
         break;
       default:
-        block_exp<Arch, kStore, kSplit, kSoft, Mode::careful>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D);
+        block_exp<Arch, kStore, kSplit, kSoft, Mode::careful>(x + i0, pb, yb, len, s.M, rf, s.k, s.T, s.P, s.D, s.pf);
     }
   }
   // All masked, or a NaN somewhere (it reached T, or D for soft targets).
@@ -745,6 +842,7 @@ void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n, std
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
     if (n <= vf<Arch>::size && sm::short_softmax<Arch>(x, y, n)) continue;
+    s.pf = r + 1 < rows || n > sm::kBlock;
     sm::row_pass1<Arch, true, false, false>(x, nullptr, y, n, s);
     if (s.nan_row) {
       sm::fill<Arch>(y, n, sm::kNaN);
@@ -819,12 +917,34 @@ void log_softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n,
   sm::RowSum s;
   for (std::size_t r = 0; r < rows; ++r, x += ld, y += ld) {
     const int short_row = n <= B::size ? sm::short_log_stats<Arch>(x, n, s) : 0;
+    s.pf = r + 1 < rows || n > sm::kBlock;
     if (short_row == 0) sm::row_pass1<Arch, false, true, false>(x, nullptr, nullptr, n, s);
     if (s.nan_row) {
       sm::fill<Arch>(y, n, sm::kNaN);
       continue;
     }
     const double lsd = s.logS();
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      if (lsd >= 0x1p-6 && s.M > -512.0f && s.M < 512.0f) {
+        // y = x - (M + log S) with M + log S = CL + Ll, CL on the 2^-14 grid (|CL| < 2^10, so
+        // exact as a float), |Ll| <= 2^-15; x = xh + xl likewise (vreduceps: xl = x minus x
+        // rounded to 2^-14, exact; xh = x - xl exact; -inf gives xl = 0, xh = -inf). Then
+        // y = (xh - CL) + (xl - Ll): xh - CL is exact while |xh - CL| < 2^10, xl - Ll
+        // (|.| <= 2^-14) rounds by <= 2^-38, and the sum rounds once: error <= 2^-24 |y| +
+        // 1.5 * 2^-38 (<= 2^-24 |y| (1 + 0.006), as |y| >= log S >= 2^-6). Beyond (|y| > 2^10)
+        // xh - CL rounds too: <= 2^-23 |y|, with log S's own error now negligible against |y|.
+        // 5 operations per vector instead of TwoSum's 9; the same accuracy (one rounding plus
+        // the error of log S from pass 1's sum).
+        const double ML = double(s.M) + lsd;
+        const double CLd = (ML + 0x1.8p38) - 0x1.8p38;  // rounded to 2^-14 (|ML| < 2^37)
+        const B cl(static_cast<float>(CLd)), ll(static_cast<float>(ML - CLd));
+        log_pass<Arch>(x, y, n, [&](B xv) {
+          const B xl = _mm512_reduce_ps(xv, (14 << 4) | 0x08);  // RNE to 2^-14, no #P
+          return ((xv - xl) - cl) + (xl - ll);
+        });
+        continue;
+      }
+    }
     const double K = -(double(s.M) + lsd);  // y = x + K
     if (lsd >= 0x1p-20 * (-K < 0 ? K : -K)) {
       // Float path: K as hi + lo (error <= 2^-47 |K| <= 2^-27 L <= 2^-27 |y|), y = x + K by
@@ -864,6 +984,7 @@ double ce_label_rows(const float* x, const std::size_t* labels, float* d, std::s
   for (std::size_t r = 0; r < rows; ++r, x += ld) {
     const std::size_t c = labels[r];
     const float xc = x[c];  // read before d (which may alias x) is written
+    s.pf = r + 1 < rows || n > sm::kBlock;
     if (d != nullptr) {
       float* dr = d + r * ld;
       sm::row_pass1<Arch, true, true, false>(x, nullptr, dr, n, s);
@@ -895,6 +1016,7 @@ double ce_soft_rows(const float* x, const float* p, float* d, std::size_t rows, 
   sm::RowSum s;
   double total = 0.0;
   for (std::size_t r = 0; r < rows; ++r, x += ld, p += ld) {
+    s.pf = r + 1 < rows || n > sm::kBlock;
     if (d != nullptr) {
       float* dr = d + r * ld;
       sm::row_pass1<Arch, true, true, true>(x, p, dr, n, s);
