@@ -350,8 +350,10 @@ constexpr float kH = 0.2890625f;
 constexpr float kInvH = 3.45945954f;  // float(1 / kH): the index = that FMA, as the generator
 constexpr float kAMax = 9.09375f;
 
+// always_inline: GCC otherwise calls it out of line from the loops (and from the fused dense
+// kernels), spilling x and reloading the 16 table registers per call.
 template <class Arch>
-inline vf<Arch> tanh_table(vf<Arch> x) {
+[[gnu::always_inline]] inline vf<Arch> tanh_table(vf<Arch> x) {
   using B = vf<Arch>;
   // Generated: kH = 0.2890625, 1/kH = 3.45945954, kAMax = 9.09375, degree 6
   alignas(64) static constexpr float kC[32] = {0.000000000e+00f, 2.573528290e-01f, 5.446958542e-01f, 8.381319046e-01f, 1.145963669e+00f, 1.454336166e+00f, 1.704125404e+00f, 1.994868279e+00f, 2.317719460e+00f, 2.610445976e+00f, 2.859684944e+00f, 3.211846352e+00f, 3.460731506e+00f, 3.733868599e+00f, 4.015688896e+00f, 4.304263115e+00f, 4.641980171e+00f, 4.905551910e+00f, 5.214967728e+00f, 5.526950836e+00f, 5.788048744e+00f, 6.035589218e+00f, 6.366778374e+00f, 6.617166519e+00f, 6.947345734e+00f, 7.219153404e+00f, 7.513047218e+00f, 7.768554688e+00f, 8.115033150e+00f, 8.321687698e+00f, 8.664340019e+00f, 8.672213554e+00f};
