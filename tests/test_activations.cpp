@@ -549,9 +549,10 @@ TEST_SUITE("activations") {
     });
   }
 
-  // The AVX-512 tanh is a table of 32 polynomials, interval k = the floats with
-  // round(a / 0.2890625) = k (a = |x|, by an FMA with a shifter), saturating to exactly 1 at
-  // a = 9.09375 (tanh rounds to 1 from 9.0109). Every float next to each interval boundary, every
+  // The AVX-512 tanh is a table of 30 polynomials, interval k = the floats a = |x| for which
+  // bits(a + 0.75) >> 20 (exponent and 3 mantissa bits of u = a + 0.75) is the same, i.e. cut
+  // where u crosses j/16 in [0.75, 1), j/8 in [1, 2), ..., j in [8, 16); a saturates to exactly
+  // 1 at 9.09375 (tanh rounds to 1 from 9.0109). Every float next to each interval boundary, every
   // float of the saturation region, and tiny / subnormal x (interval 0: tanh(x) = x exactly
   // there), both signs; on every ISA against the same bound.
   TEST_CASE("tanh: every float next to the table's interval boundaries, saturation, tiny x") {
@@ -561,13 +562,14 @@ TEST_SUITE("activations") {
         float v = from;
         for (int i = 0; i < count; ++i, v = std::nextafter(v, kInf)) xs.push_back(v), xs.push_back(-v);
       };
-      for (int k = 0; k <= 32; ++k) {  // 1024 floats either side of (k + 1/2) 0.2890625
-        const float b = (k + 0.5f) * 0.2890625f;
-        std::uint32_t u;
-        std::memcpy(&u, &b, 4);
-        u -= 1024;
+      for (float u = 0.8125f, step = 0.0625f; u <= 10.0f; u += step) {
+        if (u == 1.0f || u == 2.0f || u == 4.0f || u == 8.0f) step *= 2;
+        const float b = u - 0.75f;  // exact; 1024 floats either side of it
+        std::uint32_t bits;
+        std::memcpy(&bits, &b, 4);
+        bits -= 1024;
         float from;
-        std::memcpy(&from, &u, 4);
+        std::memcpy(&from, &bits, 4);
         run(from, 2048);
       }
       run(9.0f, 1 << 17);  // [9, 9.125): the rounding point 9.0109 and the clamp 9.09375

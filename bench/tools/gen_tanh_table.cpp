@@ -2,17 +2,23 @@
 //
 //   g++ -O2 -std=c++17 bench/tools/gen_tanh_table.cpp -o /tmp/gen_tanh_table
 //   /tmp/gen_tanh_table            # prints the C++ table, then per-interval errors on stderr
-//   /tmp/gen_tanh_table check      # also scans every float of [0, kAMax] (about 1 minute)
+//   /tmp/gen_tanh_table check      # the errors over every float of [0, kAMax] (a few minutes)
 //
 // Scheme (a = min(|x|, kAMax), tanh(x) = sign(x) tanh(a)):
-//   k = round(a / H) by one FMA, fma(a, 1/H, 1.5 * 2^23): its low 5 bits index 32 intervals
-//   (vpermt2ps ignores the other bits); interval k covers the floats with that k, so the
+//   u = a + 0.75 (rounded; used only for the index), index = bits(u) >> 20 = 8 * biased
+//   exponent + the first 3 mantissa bits: 8 intervals per binade of u, so intervals of width
+//   1/16 for a in [0, 0.25), 1/8 in [0.25, 1.25), 1/4 in [1.25, 3.25), 1/2 in [3.25, 7.25), 1 in
+//   [7.25, 9.25): 30 intervals; vpermt2ps uses the index's low 5 bits, (k + 1012) mod 32 for
+//   interval k, so the table is stored rotated by 1012 mod 32 = 20 (no subtraction). The
 //   intervals are read off that exact float computation here (binary search over the bits).
-//   On interval k >= 1 tanh(a) = sum c_i r^i, r = a - C_k exactly (C_k a multiple of 2^-20 near
-//   k H, so a - C_k is a float for every a of the interval), C_k picked among those within H/16
-//   of the middle so that tanh(C_k) is as close to a float as possible (c0 = that float carries
-//   almost no rounding error). Interval 0 = [0, H/2): C = 0, c0 = 0, c1 = 1 exactly, so tiny and
-//   subnormal a return a (1 + r(c2 + ...)) rounds to exactly 1.
+//   On interval k >= 1 tanh(a) = sum c_i r^i, r = a - C_k exactly (C_k a multiple of 2^-20, so
+//   a - C_k is a float for every a of the interval), C_k picked among those within 1/8 of the
+//   interval's width of its middle whose tanh is within 1/32 ULP of a float (c0 then carries
+//   almost no rounding error), as the one whose rounded coefficients give the smallest error
+//   on 1025 samples; where no such center exists (the last intervals, tanh within 1/2 ULP of 1)
+//   the nearest center with tanh(center) within 1/64 ULP of a float, possibly outside the
+//   interval. Interval 0 = [0, 1/16): C = 0, c0 = 0, c1 = 1 exactly, so tiny and subnormal a
+//   give a (1 + r (c2 + ...)) = a exactly.
 //   Coefficients: Chebyshev interpolation in long double at the interval's Chebyshev nodes,
 //   rounded to float from the highest degree down, the lower ones refitted after each rounding.
 //   Evaluation (emulated here with fmaf exactly as the kernel does it): Horner by FMAs.
@@ -25,25 +31,22 @@
 
 namespace {
 
-constexpr int kN = 32;        // intervals (two 16-float registers per coefficient)
+constexpr int kN = 30;        // intervals (of the 32 table entries: two 16-float registers)
+constexpr int kRot = 1012 % 32;  // table position of interval k: (k + kRot) mod 32
 #ifndef TANH_DEG
-#define TANH_DEG 6
+#define TANH_DEG 5
 #endif
 constexpr int kDeg = TANH_DEG;  // polynomial degree
-constexpr float kH = 0.2890625f;  // interval width: 31.5 H = 9.105 > kAMax
 constexpr float kAMax = 9.09375f; // tanh(a) rounds to 1 for a >= 9.0109 (checked below)
-constexpr float kMagic = 0x1.8p23f;
 
 using LD = long double;
 
 float bits_to_f(std::uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
 std::uint32_t f_to_bits(float f) { std::uint32_t u; std::memcpy(&u, &f, 4); return u; }
 
-const float kInvH = static_cast<float>(1.0L / kH);
-
 int index_of(float a) {
-  const float t = std::fmaf(a, kInvH, kMagic);
-  return static_cast<int>(f_to_bits(t) - f_to_bits(kMagic));
+  const float u = a + 0.75f;
+  return static_cast<int>(f_to_bits(u) >> 20) - 1012;
 }
 
 // Smallest float a >= 0 with index_of(a) >= k.
@@ -163,12 +166,12 @@ Interval make_interval(int k) {
     for (int j = 2; j <= kDeg; ++j) iv.coef[j] = fixed[j];
     return iv;
   }
-  // Center: a multiple of 2^-20 (then a - center is exact). Among those within H/8 of the
+  // Center: a multiple of 2^-20 (then a - center is exact). Among those within width/8 of the
   // middle whose tanh is within 1/32 ULP of a float (c0 then carries almost no rounding error),
   // the one whose rounded coefficients give the smallest error before the final rounding on
   // 1024 sample points of the interval. High intervals (tanh(center) within 1/2 ULP of 1 over
   // the whole window) have no such center near the middle: there the nearest center with
-  // tanh(center) within 1/64 ULP of a float, within H of the interval (r keeps one sign).
+  // tanh(center) within 1/64 ULP of a float, within a width of the middle.
   const LD mid = (static_cast<LD>(iv.lo) + iv.hi) / 2;
   const LD step = 0x1p-20L;
   const long m0 = std::lround(mid / step);
@@ -180,7 +183,7 @@ Interval make_interval(int k) {
   }
   LD best = 1e9L;
   bool found = false;
-  const long span8 = std::lround(kH / 8 / step);
+  const long span8 = std::lround((static_cast<LD>(iv.hi) - iv.lo) / 8 / step);
   for (long m = m0 - span8; m <= m0 + span8; ++m) {
     const float c = static_cast<float>(m * step);
     const LD t = std::tanh(static_cast<LD>(c));
@@ -192,7 +195,7 @@ Interval make_interval(int k) {
     if (w < best) { best = w; iv = cand; found = true; }
   }
   if (!found) {
-    const long span = std::lround(kH / step);
+    const long span = std::lround((static_cast<LD>(iv.hi) - iv.lo) / step);
     LD bestd = 1e9L;
     float bc = static_cast<float>(m0 * step);
     for (long m = m0 - span; m <= m0 + span; ++m) {
@@ -226,13 +229,19 @@ int main(int argc, char** argv) {
   std::vector<Interval> ivs;
   for (int k = 0; k < kN; ++k) ivs.push_back(make_interval(k));
 
-  std::printf("// kH = %.9g, 1/kH = %.9g, kAMax = %.9g, degree %d\n", kH, kInvH, kAMax, kDeg);
-  std::printf("alignas(64) static constexpr float kC[32] = {");
-  for (int k = 0; k < kN; ++k) std::printf("%s%.9ef", k ? ", " : "", ivs[k].c);
+  std::printf("  // Generated by bench/tools/gen_tanh_table.cpp: kAMax = %.9g, degree %d, interval k at\n"
+              "  // position (k + %d) mod 32 (positions of the unused k = 30, 31 repeat interval 29).\n",
+              kAMax, kDeg, kRot);
+  const auto at = [&](int pos) -> const Interval& {
+    const int k = ((pos - kRot) % 32 + 32) % 32;
+    return ivs[k < kN ? k : kN - 1];
+  };
+  std::printf("  alignas(64) static constexpr float kC[32] = {");
+  for (int p = 0; p < 32; ++p) std::printf("%s%.9ef", p ? ", " : "", at(p).c);
   std::printf("};\n");
   for (int j = 0; j <= kDeg; ++j) {
-    std::printf("alignas(64) static constexpr float kP%d[32] = {", j);
-    for (int k = 0; k < kN; ++k) std::printf("%s%.9ef", k ? ", " : "", ivs[k].coef[j]);
+    std::printf("  alignas(64) static constexpr float kP%d[32] = {", j);
+    for (int p = 0; p < 32; ++p) std::printf("%s%.9ef", p ? ", " : "", at(p).coef[j]);
     std::printf("};\n");
   }
 

@@ -328,52 +328,50 @@ struct Act<Activation::sigmoid, Arch> {
 
 namespace tanh_detail {
 
-// tanh on AVX-512 without a branch: a = min(|x|, kAMax), k = round(a / kH) (one FMA with the
-// 1.5 * 2^23 shifter: the low 5 bits of the sum index the 32 intervals, vpermt2ps ignores the
-// rest), then on interval k a degree-6 polynomial in r = a - kC[k] (exact: kC[k] is a multiple
-// of 2^-20 near the interval) with coefficients picked by vpermt2ps from two registers each, and
-// the sign of x ORed back in. 19 vector ops per 16 floats.
-//   Interval 0 = [0, kH/2): center 0, c0 = 0, c1 = 1, so y = r (1 + r (c2 + ...)) and tiny or
-//   subnormal a give exactly a (no flush, no FTZ dependence). Intervals 1..31 have width kH;
-//   their centers are chosen so that tanh(center) is within 1/32 ULP of the float c0 (the
-//   constant term carries almost no rounding error), and among those the one whose rounded
-//   coefficients give the smallest error. Worst error before the final rounding: 0.50 ULP
-//   (interval 0: the rounding of 1 + r (...)), <= 0.27 on [kH/2, 9.09]; so <= 1 ULP after it
-//   (checked on every float, see the generator and tests/test_activations.cpp).
-//   tanh(a) rounds to 1 for a >= 9.0109; kAMax = 9.09375 lies in interval 31 and gives exactly
-//   1 (also for +-inf). A NaN x stays NaN through a and r.
-// The table is generated (Chebyshev interpolation in long double, coefficients rounded from
-// the top with refits; the output also prints the error per interval) by
+// tanh on AVX-512 without a branch: a = min(|x|, kAMax); u = a + 0.75 (rounded, used only for
+// the index); index = bits(u) >> 20 (8 x exponent + 3 leading mantissa bits: intervals of width
+// 1/16 for a in [0, 0.25), 1/8 up to 1.25, 1/4 up to 3.25, 1/2 up to 7.25, 1 up to 9.25; 30
+// intervals; vpermt2ps reads the low 5 bits, so the table is stored rotated instead of
+// subtracting the base); on each interval a degree-5 polynomial in r = a - kC[k] (exact: kC[k]
+// is a multiple of 2^-20) with coefficients picked by vpermt2ps from two registers each; then the
+// sign of x ORed back in. 18 vector ops per 16 floats.
+//   Interval 0 = [0, 1/16): center 0, c0 = 0, c1 = 1, so y = r (1 + r (c2 + ...)) and tiny or
+//   subnormal a give exactly a (no flush, no FTZ dependence). On the others the center is chosen
+//   so that tanh(center) is within 1/32 ULP of the float c0 (the constant term carries almost no
+//   rounding error), and among those the one whose rounded coefficients give the smallest error.
+//   Worst error before the final rounding 0.50 ULP (interval 0: the rounding of 1 + r (...)),
+//   <= 0.26 ULP from 1/16 on; so <= 1 ULP after it (checked over every float: the generator's
+//   `check` and tests/test_activations.cpp).
+//   tanh(a) rounds to 1 for a >= 9.0109; kAMax = 9.09375 gives exactly 1 (so do +-inf). A NaN x
+//   stays NaN through a and r.
+// Regenerate (Chebyshev interpolation in long double, coefficients rounded from the top with
+// refits; prints the error per interval):
 //   g++ -O2 -std=c++17 bench/tools/gen_tanh_table.cpp -o /tmp/gen && /tmp/gen
-// (`/tmp/gen check` also scans every float of [0, kAMax] against long double tanh).
-constexpr float kH = 0.2890625f;
-constexpr float kInvH = 3.45945954f;  // float(1 / kH): the index = that FMA, as the generator
 constexpr float kAMax = 9.09375f;
 
 // always_inline: GCC otherwise calls it out of line from the loops (and from the fused dense
-// kernels), spilling x and reloading the 16 table registers per call.
+// kernels), spilling x and reloading the 14 table registers per call.
 template <class Arch>
 [[gnu::always_inline]] inline vf<Arch> tanh_table(vf<Arch> x) {
   using B = vf<Arch>;
-  // Generated: kH = 0.2890625, 1/kH = 3.45945954, kAMax = 9.09375, degree 6
-  alignas(64) static constexpr float kC[32] = {0.000000000e+00f, 2.573528290e-01f, 5.446958542e-01f, 8.381319046e-01f, 1.145963669e+00f, 1.454336166e+00f, 1.704125404e+00f, 1.994868279e+00f, 2.317719460e+00f, 2.610445976e+00f, 2.859684944e+00f, 3.211846352e+00f, 3.460731506e+00f, 3.733868599e+00f, 4.015688896e+00f, 4.304263115e+00f, 4.641980171e+00f, 4.905551910e+00f, 5.214967728e+00f, 5.526950836e+00f, 5.788048744e+00f, 6.035589218e+00f, 6.366778374e+00f, 6.617166519e+00f, 6.947345734e+00f, 7.219153404e+00f, 7.513047218e+00f, 7.768554688e+00f, 8.115033150e+00f, 8.321687698e+00f, 8.664340019e+00f, 8.672213554e+00f};
-  alignas(64) static constexpr float kP0[32] = {0.000000000e+00f, 2.518178821e-01f, 4.965343177e-01f, 6.848183274e-01f, 8.164125085e-01f, 8.965469599e-01f, 9.359228015e-01f, 9.636632204e-01f, 9.807827473e-01f, 9.892530441e-01f, 9.934579134e-01f, 9.967599511e-01f, 9.980291724e-01f, 9.988582134e-01f, 9.993500113e-01f, 9.996349812e-01f, 9.998142123e-01f, 9.998903275e-01f, 9.999409318e-01f, 9.999683499e-01f, 9.999812245e-01f, 9.999885559e-01f, 9.999940991e-01f, 9.999964237e-01f, 9.999981523e-01f, 9.999989271e-01f, 9.999994040e-01f, 9.999996424e-01f, 9.999998212e-01f, 9.999998808e-01f, 9.999999404e-01f, 9.999999404e-01f};
-  alignas(64) static constexpr float kP1[32] = {1.000000000e+00f, 9.365877509e-01f, 7.534536719e-01f, 5.310238600e-01f, 3.334706128e-01f, 1.962035447e-01f, 1.240485087e-01f, 7.135319710e-02f, 3.806520253e-02f, 2.137841471e-02f, 1.304137427e-02f, 6.469599903e-03f, 3.937771078e-03f, 2.282269532e-03f, 1.299554831e-03f, 7.299044519e-04f, 3.715408384e-04f, 2.193330729e-04f, 1.181329135e-04f, 6.329912867e-05f, 3.755057332e-05f, 2.288805263e-05f, 1.180168420e-05f, 7.152545550e-06f, 3.695484338e-06f, 2.145766985e-06f, 1.192092213e-06f, 7.151200521e-07f, 3.576281244e-07f, 2.365559340e-07f, 1.192092185e-07f, 1.173442357e-07f};
-  alignas(64) static constexpr float kP2[32] = {-2.473003669e-08f, -2.358496636e-01f, -3.741151094e-01f, -3.636546731e-01f, -2.722496092e-01f, -1.759056598e-01f, -1.160998642e-01f, -6.876046211e-02f, -3.733369336e-02f, -2.114866301e-02f, -1.295605488e-02f, -6.448639091e-03f, -3.930009902e-03f, -2.279663226e-03f, -1.298709889e-03f, -7.296378608e-04f, -3.714718623e-04f, -2.193089895e-04f, -1.181259504e-04f, -6.329714233e-05f, -3.754987119e-05f, -2.288778524e-05f, -1.180161598e-05f, -7.152518265e-06f, -3.695477744e-06f, -2.145764483e-06f, -1.192091418e-06f, -7.151196542e-07f, -3.576281529e-07f, -2.365559197e-07f, -1.192092043e-07f, -1.173172564e-07f};
-  alignas(64) static constexpr float kP3[32] = {-3.333301544e-01f, -2.528039217e-01f, -6.538895518e-02f, 7.202886790e-02f, 1.111118421e-01f, 9.230760485e-02f, 6.731103361e-02f, 4.247755557e-02f, 2.392784879e-02f, 1.379521471e-02f, 8.524171077e-03f, 4.271212034e-03f, 2.609663643e-03f, 1.516301301e-03f, 8.646809147e-04f, 4.860702029e-04f, 2.475549700e-04f, 1.461732463e-04f, 7.874097355e-05f, 4.219546827e-05f, 2.503218275e-05f, 1.525819061e-05f, 7.867612112e-06f, 4.768312010e-06f, 2.463631063e-06f, 1.430499765e-06f, 7.947226095e-07f, 4.767468056e-07f, 2.384180107e-07f, 1.577050028e-07f, 7.947241443e-08f, 7.804036528e-08f};
-  alignas(64) static constexpr float kP4[32] = {-1.378857123e-04f, 1.423007846e-01f, 1.570536941e-01f, 7.184781134e-02f, 4.356764111e-05f, -2.412828989e-02f, -2.429015748e-02f, -1.801174879e-02f, -1.102352142e-02f, -6.597298197e-03f, -4.150094464e-03f, -2.107559470e-03f, -1.294578076e-03f, -7.547686691e-04f, -4.312729288e-04f, -2.427130821e-04f, -1.236735989e-04f, -7.305822510e-05f, -3.935847781e-05f, -2.109164416e-05f, -1.251465710e-05f, -7.629828360e-06f, -3.933543667e-06f, -2.384450454e-06f, -1.231735610e-06f, -7.152785315e-07f, -3.973669607e-07f, -2.384070967e-07f, -1.191948016e-07f, -7.885657993e-08f, -3.973799068e-08f, -3.838160012e-08f};
-  alignas(64) static constexpr float kP5[32] = {1.358003467e-01f, 6.904452294e-02f, -3.926339746e-02f, -6.123108789e-02f, -2.974826097e-02f, -4.910185933e-03f, 3.031135304e-03f, 4.775500391e-03f, 3.680730704e-03f, 2.406185493e-03f, 1.572142937e-03f, 8.216266870e-04f, 5.109060439e-04f, 2.996300464e-04f, 1.717688720e-04f, 9.688664431e-05f, 4.951875235e-05f, 2.927873902e-05f, 1.577964758e-05f, 8.439891644e-06f, 5.019833679e-06f, 3.053211913e-06f, 1.577952958e-06f, 9.546555475e-07f, 4.940963549e-07f, 2.869197431e-07f, 1.594167003e-07f, 9.539333945e-08f, 4.778231499e-08f, 3.141571625e-08f, 1.594016119e-08f, 1.394997007e-08f};
-  alignas(64) static constexpr float kP6[32] = {-1.914334856e-02f, -7.108163834e-02f, -3.391554207e-02f, 1.227684878e-02f, 1.781582646e-02f, 8.725354448e-03f, 2.230353653e-03f, -2.454233472e-04f, -7.606791332e-04f, -6.538978196e-04f, -4.442688078e-04f, -2.746925165e-04f, -1.623063872e-04f, -9.366733138e-05f, -5.337395851e-05f, -3.020280019e-05f, -1.702510417e-05f, -9.576329830e-06f, -5.380056336e-06f, -3.020526719e-06f, -1.695176593e-06f, -9.511642816e-07f, -5.336354434e-07f, -2.993677413e-07f, -1.679380688e-07f, -9.420723757e-08f, -5.284623938e-08f, -2.964429058e-08f, -1.662900928e-08f, -9.328036121e-09f, -5.232538847e-09f, -2.969217094e-09f};
+  // Generated by bench/tools/gen_tanh_table.cpp: kAMax = 9.09375, degree 5, interval k at
+  // position (k + 20) mod 32 (positions of the unused k = 30, 31 repeat interval 29).
+  alignas(64) static constexpr float kC[32] = {1.401469231e+00f, 1.607754707e+00f, 1.867578506e+00f, 2.133661270e+00f, 2.348233223e+00f, 2.624011993e+00f, 2.853425980e+00f, 3.127512932e+00f, 3.457623482e+00f, 4.048234940e+00f, 4.527103424e+00f, 4.990989685e+00f, 5.557028770e+00f, 6.022735596e+00f, 6.485984802e+00f, 7.035291672e+00f, 7.768505096e+00f, 8.664355278e+00f, 8.664355278e+00f, 8.664355278e+00f, 0.000000000e+00f, 9.642028809e-02f, 1.578569412e-01f, 2.207098007e-01f, 3.023605347e-01f, 4.400949478e-01f, 5.475397110e-01f, 6.907205582e-01f, 8.087034225e-01f, 9.425687790e-01f, 1.059383392e+00f, 1.186553955e+00f};
+  alignas(64) static constexpr float kP0[32] = {8.856688142e-01f, 9.228275418e-01f, 9.533740878e-01f, 9.723491073e-01f, 9.819101691e-01f, 9.895392060e-01f, 9.933757782e-01f, 9.961658120e-01f, 9.980168939e-01f, 9.993909597e-01f, 9.997662306e-01f, 9.999075532e-01f, 9.999701977e-01f, 9.999882579e-01f, 9.999953508e-01f, 9.999984503e-01f, 9.999996424e-01f, 9.999999404e-01f, 9.999999404e-01f, 9.999999404e-01f, 0.000000000e+00f, 9.612259269e-02f, 1.565586776e-01f, 2.171944827e-01f, 2.934713364e-01f, 4.137231410e-01f, 4.986740053e-01f, 5.984447002e-01f, 6.688743830e-01f, 7.364002466e-01f, 7.854277492e-01f, 8.295070529e-01f};
+  alignas(64) static constexpr float kP1[32] = {2.155907154e-01f, 1.483893394e-01f, 9.107784927e-02f, 5.453721434e-02f, 3.585241735e-02f, 2.081215940e-02f, 1.320456155e-02f, 7.653675042e-03f, 3.962260671e-03f, 1.217714627e-03f, 4.674852826e-04f, 1.848846587e-04f, 5.960402996e-05f, 2.348413545e-05f, 9.298276382e-06f, 3.099449259e-06f, 7.152291346e-07f, 1.192051613e-07f, 1.192051613e-07f, 1.192051613e-07f, 1.000000000e+00f, 9.907604456e-01f, 9.754893780e-01f, 9.528265595e-01f, 9.138745666e-01f, 8.288331628e-01f, 7.513242364e-01f, 6.418639421e-01f, 5.526070595e-01f, 4.577146769e-01f, 3.831032515e-01f, 3.119180501e-01f};
+  alignas(64) static constexpr float kP2[32] = {-1.909421533e-01f, -1.369380206e-01f, -8.683131635e-02f, -5.302916467e-02f, -3.520384431e-02f, -2.059439011e-02f, -1.311707404e-02f, -7.624302059e-03f, -3.954305314e-03f, -1.216943958e-03f, -4.673507065e-04f, -1.848560350e-04f, -5.960183626e-05f, -2.348248745e-05f, -9.297681572e-06f, -3.099305559e-06f, -7.144406027e-07f, -1.191422143e-07f, -1.191422143e-07f, -1.191422143e-07f, 1.306237785e-09f, -9.523445368e-02f, -1.527213156e-01f, -2.069486529e-01f, -2.681957781e-01f, -3.429071307e-01f, -3.746658564e-01f, -3.841200173e-01f, -3.696247339e-01f, -3.370612860e-01f, -3.009000421e-01f, -2.587383091e-01f};
+  alignas(64) static constexpr float kP3[32] = {9.726642817e-02f, 7.690197229e-02f, 5.242319033e-02f, 3.338350356e-02f, 2.261752263e-02f, 1.344166044e-02f, 8.629351854e-03f, 5.043800920e-03f, 2.627579495e-03f, 8.095629746e-04f, 3.112497216e-04f, 1.232395589e-04f, 3.969035970e-05f, 1.564733793e-05f, 6.200259122e-06f, 2.064716682e-06f, 4.756572878e-07f, 7.947596714e-08f, 7.947596714e-08f, 7.947596714e-08f, -3.333338499e-01f, -3.210996985e-01f, -3.012536764e-01f, -2.726613581e-01f, -2.259041816e-01f, -1.344122738e-01f, -6.359683722e-02f, 1.591901854e-02f, 6.302946806e-02f, 9.564197809e-02f, 1.086329073e-01f, 1.106522158e-01f};
+  alignas(64) static constexpr float kP4[32] = {-2.239469998e-02f, -2.525857650e-02f, -2.102234773e-02f, -1.479502581e-02f, -1.047923230e-02f, -6.448656321e-03f, -4.205083940e-03f, -2.488935133e-03f, -1.311038737e-03f, -4.064079840e-04f, -1.569666056e-04f, -6.221977674e-05f, -1.993443584e-05f, -7.901385288e-06f, -3.130420964e-06f, -1.041334826e-06f, -2.483904780e-07f, -4.092180461e-08f, -4.092180461e-08f, -4.092180461e-08f, 3.162598659e-05f, 6.257105619e-02f, 9.800861031e-02f, 1.281270385e-01f, 1.554568559e-01f, 1.696173400e-01f, 1.565402150e-01f, 1.184604988e-01f, 8.108109981e-02f, 4.200150073e-02f, 1.506716199e-02f, -5.457593594e-03f};
+  alignas(64) static constexpr float kP5[32] = {-9.495428763e-03f, 1.406348310e-03f, 4.605645780e-03f, 4.482274875e-03f, 3.418167820e-03f, 2.349446528e-03f, 1.531045302e-03f, 9.686479461e-04f, 4.760963202e-04f, 1.785322384e-04f, 6.613946607e-05f, 2.439390300e-05f, 8.982487998e-06f, 3.305619884e-06f, 1.216224859e-06f, 4.474451316e-07f, 1.025434315e-07f, 1.605935296e-08f, 1.605935296e-08f, 1.605935296e-08f, 1.327547878e-01f, 1.235132962e-01f, 1.071952209e-01f, 8.495293558e-02f, 4.550613835e-02f, -5.983819719e-03f, -4.350746050e-02f, -6.159420311e-02f, -6.268455088e-02f, -5.306602642e-02f, -3.910234571e-02f, -2.528246492e-02f};
   // a = min(|x|, kAMax), the constant first so a NaN x stays NaN (vrangeps would do both in one
   // op but returns the other operand for a NaN).
   const B a = xsimd::min(B(kAMax), xsimd::abs(x));
-  const __m512i idx = _mm512_castps_si512(fmadd<Arch>(a, B(kInvH), B(0x1.8p23f)));
+  const __m512i idx = _mm512_srli_epi32(_mm512_castps_si512(a + B(0.75f)), 20);
   const auto tab = [&idx](const float* t) -> B {
     return _mm512_permutex2var_ps(_mm512_load_ps(t), idx, _mm512_load_ps(t + 16));
   };
   const B r = a - tab(kC);
-  B p = tab(kP6);
-  p = fmadd<Arch>(p, r, tab(kP5));
+  B p = tab(kP5);
   p = fmadd<Arch>(p, r, tab(kP4));
   p = fmadd<Arch>(p, r, tab(kP3));
   p = fmadd<Arch>(p, r, tab(kP2));
