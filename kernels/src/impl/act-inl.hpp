@@ -341,8 +341,8 @@ namespace tanh_detail {
 //   so that tanh(center) is within 1/32 ULP of the float c0 (the constant term carries almost no
 //   rounding error), and among those the one whose rounded coefficients give the smallest error.
 //   Worst error before the final rounding 0.50 ULP (interval 0: the rounding of 1 + r (...)),
-//   <= 0.26 ULP from 1/16 on; so <= 1 ULP after it (checked over every float: the generator's
-//   `check` and tests/test_activations.cpp).
+//   <= 0.26 ULP from 1/16 on; so <= 1 ULP after it (measured: all 2^32 floats through
+//   simdense::tanh against (float)tanhl, max 1 ULP; also the activations_exhaustive suite's job).
 //   tanh(a) rounds to 1 for a >= 9.0109; kAMax = 9.09375 gives exactly 1 (so do +-inf). A NaN x
 //   stays NaN through a and r.
 // Regenerate (Chebyshev interpolation in long double, coefficients rounded from the top with
