@@ -557,6 +557,47 @@ TEST_SUITE("activations") {
     });
   }
 
+  // The AVX-512 tanh is a table of 30 polynomials, interval k = the floats a = |x| for which
+  // bits(a + 0.75) >> 20 (exponent and 3 mantissa bits of u = a + 0.75) is the same, i.e. cut
+  // where u crosses j/16 in [0.75, 1), j/8 in [1, 2), ..., j in [8, 16); a saturates to exactly
+  // 1 at 9.09375 (tanh rounds to 1 from 9.0109). Every float next to each interval boundary, every
+  // float of the saturation region, and tiny / subnormal x (interval 0: tanh(x) = x exactly
+  // there), both signs; on every ISA against the same bound.
+  TEST_CASE("tanh: every float next to the table's interval boundaries, saturation, tiny x") {
+    test::for_each_isa([](Isa isa) {
+      std::vector<float> xs;
+      const auto run = [&](float from, int count) {  // count consecutive floats from `from`
+        float v = from;
+        for (int i = 0; i < count; ++i, v = std::nextafter(v, kInf)) xs.push_back(v), xs.push_back(-v);
+      };
+      for (float u = 0.8125f, step = 0.0625f; u <= 10.0f; u += step) {
+        if (u == 1.0f || u == 2.0f || u == 4.0f || u == 8.0f) step *= 2;
+        const float b = u - 0.75f;  // exact; 1024 floats either side of it
+        std::uint32_t bits;
+        std::memcpy(&bits, &b, 4);
+        bits -= 1024;
+        float from;
+        std::memcpy(&from, &bits, 4);
+        run(from, 2048);
+      }
+      run(9.0f, 1 << 17);  // [9, 9.125): the rounding point 9.0109 and the clamp 9.09375
+      for (int e = -149; e <= -8; ++e) run(std::ldexp(1.0f, e), 1024);
+      std::vector<float> y(xs.size());
+      simdense::tanh(xs.data(), y.data(), xs.size());
+      Worst w;
+      check_batch(Activation::tanh, false, isa, 0.0f, xs.data(), y.data(), xs.size(), w);
+      report(Activation::tanh, false, isa, w, "table boundaries");
+      // Exact values: tiny and subnormal x return x; from 9.09375 on (and inf) exactly +-1.
+      bool exact = true;
+      for (std::size_t i = 0; i < xs.size(); ++i) {
+        const float a = std::fabs(xs[i]);
+        if (a < 0x1p-13f) exact = exact && y[i] == xs[i] && std::signbit(y[i]) == std::signbit(xs[i]);
+        if (a >= 9.09375f) exact = exact && y[i] == std::copysign(1.0f, xs[i]);
+      }
+      CHECK(exact);
+    });
+  }
+
   TEST_CASE("bad arguments are refused with the argument named") {
     float b[16] = {};
     CHECK_THROWS_WITH_AS(sigmoid(nullptr, b, 3), "simdense::sigmoid: x is null but n = 3",
