@@ -132,7 +132,7 @@ inline vf<Arch> log1p_unit(vf<Arch> e) {
 // final rounding: fd clamps |x| so that e^-|x| stays a normal double (e^-700 = 1e-304: dx
 // still rounds to 0 for every finite dy, and to +-inf for an infinite one); f'(+-inf) = 0.
 template <class Arch, class FD>
-inline vf<Arch> grad_rare_lanes(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a,
+__attribute__((noinline, cold)) vf<Arch> grad_rare_lanes(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a,
                                 xsimd::batch_bool<float, Arch> m, FD fd) {
   using B = vf<Arch>;
   constexpr std::size_t L = B::size;
@@ -183,10 +183,14 @@ inline vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
 // t = z - n ln2 (|t| <= ln2/64 + 2e-4), e^t = 1 + t q, q = 1 + t/2 + t^2/6 (Taylor: the
 // truncation t^4/24 is below 6e-10), e = l + ((l t) q + ll), the last add rounding once, then
 // vscalefps by n (which floors n: 2^floor(n) 2^(k/32) = 2^n).
-template <class Arch>
+// kTable = false keeps the polynomial form on AVX-512 too: the backward kernels use it, whose
+// rare-lane path (a call inside the loop, which clobbers every vector register) already leaves
+// GCC too few registers; the four table registers there made it spill in the loop
+// (sigmoid_grad/avx512/1Ki 2.2 -> 1.2 Gelem/s, measured).
+template <class Arch, bool kTable = true>
 inline vf<Arch> exp_fast(vf<Arch> zc) {
   using B = vf<Arch>;
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+  if constexpr (kTable && std::is_base_of_v<xsimd::avx512f, Arch>) {
     alignas(64) static constexpr float kExp2Frac[32] = {
         1.000000000e+00f, 1.021897197e+00f, 1.044273734e+00f, 1.067140460e+00f,
         1.090507746e+00f, 1.114386797e+00f, 1.138788581e+00f, 1.163724899e+00f,
@@ -273,10 +277,10 @@ inline vf<Arch> expm1_neg_fast(vf<Arch> x) {
 // sigmoid(-|v|) <= 1/2 by one Newton step (no compensation of 1 + e), so 1 - q >= 1/2 has no
 // cancellation (unlike s(1 - s) with s = sigmoid(v) rounded near 1): <= 3 ULP over every float
 // (measured, avx512). tanh'(x) = 4 sigmoid'(2x).
-template <class Arch>
+template <class Arch, bool kTable = true>
 inline vf<Arch> sigmoid_prime_z(vf<Arch> z) {
   using B = vf<Arch>;
-  const B e = exp_fast<Arch>(z);
+  const B e = exp_fast<Arch, kTable>(z);
   const B d = B(1.0f) + e;
   const B r0 = recip_approx<Arch>(d);
   const B q0 = e * r0;
@@ -291,10 +295,10 @@ inline vf<Arch> sigmoid_prime_z(vf<Arch> z) {
 // compensated (3 ops fewer; <= 2^-24 relative): <= 2 ULP over every float (measured, x < 0;
 // 1 ULP for x >= 0). kComp = true: SigParts::quot (d's rounding error folded back too): <= 1
 // ULP, for silu, whose product x q rounds once more.
-template <class Arch, bool kComp>
+template <class Arch, bool kComp, bool kTable = true>
 inline vf<Arch> sigmoid_fast(vf<Arch> x) {
   using B = vf<Arch>;
-  const B e = exp_fast<Arch>(neg_abs_min<Arch>(x, 104.0f));
+  const B e = exp_fast<Arch, kTable>(neg_abs_min<Arch>(x, 104.0f));
   B q;
   if constexpr (kComp) {
     q = SigParts<Arch>(e).quot(e);
@@ -351,7 +355,7 @@ struct Act<Activation::sigmoid, Arch> {
     xsimd::batch_bool<float, Arch> rare;
     if constexpr (kHasFma<Arch>) {
       const B z = act_detail::neg_abs_min<Arch>(x, 104.0f);
-      r = dy * act_detail::sigmoid_prime_z<Arch>(z);
+      r = dy * act_detail::sigmoid_prime_z<Arch, false>(z);
       rare = z < B(-87.0f);
     } else {
       r = dy * df(x, a);
@@ -496,7 +500,7 @@ struct Act<Activation::tanh, Arch> {
     const B ax = xsimd::abs(x);
     B r;
     if constexpr (kHasFma<Arch>) {
-      r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch>(act_detail::neg_abs_min<Arch>(x + x, 104.0f)));
+      r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch, false>(act_detail::neg_abs_min<Arch>(x + x, 104.0f)));
     } else {
       const B E = exp_neg<Arch>(B(-2.0f) * ax);
       const act_detail::SigParts<Arch> sp(E);
@@ -557,7 +561,7 @@ struct Act<Activation::elu, Arch> {
   static B grad(B x, B dy, B a) {
     const auto neg = x < B(0.0f);
     // x >= 0 lanes are discarded; -104 clamps where e^x rounds to 0 (and -inf), NaN kept.
-    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch>(xsimd::max(B(-104.0f), xsimd::min(x, B(0.0f))))
+    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xsimd::max(B(-104.0f), xsimd::min(x, B(0.0f))))
                                     : exp<Arch>(x));
     B r = dy * xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f)));
     const auto rare = (x < B(-87.0f)) ||
@@ -623,7 +627,7 @@ struct Act<Activation::silu, Arch> {
     const auto neg = x < B(0.0f);
     B r;
     if constexpr (kHasFma<Arch>) {
-      const B e = act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f));
+      const B e = act_detail::exp_fast<Arch, false>(act_detail::neg_abs_min<Arch>(x, 104.0f));
       const B d = B(1.0f) + e;
       const B r0 = recip_approx<Arch>(d);
       const B q0 = e * r0;
@@ -922,7 +926,12 @@ struct Act<Activation::softplus, Arch> {
   static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
   // dx = dy * sigmoid(x); x < -87 (sigmoid(x) about to be subnormal): rare lanes in double.
   static B grad(B x, B dy, B a) {
-    B r = dy * df(x, a);
+    B r;
+    if constexpr (kHasFma<Arch>) {
+      r = dy * act_detail::sigmoid_fast<Arch, false, false>(x);
+    } else {
+      r = dy * df(x, a);
+    }
     const auto rare = x < B(-87.0f);
     if (xsimd::any(rare))
       r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {

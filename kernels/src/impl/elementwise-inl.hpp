@@ -23,14 +23,14 @@ inline void store_stream(float* p, vf<Arch> v) {  // p aligned to sizeof(v)
   }
 }
 
-// Software prefetch for inputs beyond the L2 (from kPrefetchMinFloats on): each loop step asks
-// for the line kPrefetchFloats ahead of the one it loads. The hardware prefetchers alone leave
-// the compute-heavy kernels waiting on L3/DRAM (sigmoid/avx512/64Mi: 1.56 -> 2.2 Gelem/s with a
-// 4 KiB distance, measured on this machine; see README Benchmarks); prefetches past the end of
-// the array are harmless (they never fault). Below the threshold the data is in L1/L2 and the
-// extra load-port uop would only cost.
-inline constexpr std::size_t kPrefetchMinFloats = std::size_t(1) << 18;  // 1 MiB of input
-inline constexpr std::size_t kPrefetchFloats = 1024;                       // 4 KiB ahead
+// Software prefetch in the streaming loops (n >= kStreamMinFloats): each step asks for the
+// line kPrefetchFloats ahead of the one it loads. The hardware prefetchers alone leave the
+// compute-heavy kernels waiting on L3/DRAM (sigmoid/avx512/64Mi 1.56 -> 2.2 Gelem/s, 4Mi
+// 1.32 -> 2.6 with a 4 KiB distance, measured on this machine; see README Benchmarks);
+// prefetches past the end of the array are harmless (they never fault). In cache (below 2^21
+// floats) the hardware prefetchers suffice: a prefetching ordinary loop from 1 MiB on gained
+// ~6% at 1Mi, not kept.
+inline constexpr std::size_t kPrefetchFloats = 1024;  // 4 KiB ahead
 
 inline void prefetch_ahead(const float* p) {
   _mm_prefetch(reinterpret_cast<const char*>(p + kPrefetchFloats), _MM_HINT_T0);
@@ -69,16 +69,6 @@ inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 
     }
   }
   // Two batches per iteration: independent chains let the polynomials overlap.
-  if (n >= kPrefetchMinFloats) {
-    for (; i + 2 * L <= n; i += 2 * L) {
-      prefetch_ahead(x + i);
-      if constexpr (L >= 16) prefetch_ahead(x + i + L);
-      const B a = B::load_unaligned(x + i);
-      const B b = B::load_unaligned(x + i + L);
-      f(a).store_unaligned(y + i);
-      f(b).store_unaligned(y + i + L);
-    }
-  }
   for (; i + 2 * L <= n; i += 2 * L) {
     const B a = B::load_unaligned(x + i);
     const B b = B::load_unaligned(x + i + L);
@@ -122,20 +112,6 @@ inline void map_binary(const float* a, const float* b, float* out, std::size_t n
       _mm_sfence();
       map_binary<Arch, F, false>(a + i, b + i, out + i, n - i, f, pad_a, pad_b);
       return;
-    }
-  }
-  if (n >= kPrefetchMinFloats) {
-    for (; i + 2 * L <= n; i += 2 * L) {
-      prefetch_ahead(a + i);
-      prefetch_ahead(b + i);
-      if constexpr (L >= 16) {
-        prefetch_ahead(a + i + L);
-        prefetch_ahead(b + i + L);
-      }
-      const B a0 = B::load_unaligned(a + i), b0 = B::load_unaligned(b + i);
-      const B a1 = B::load_unaligned(a + i + L), b1 = B::load_unaligned(b + i + L);
-      f(a0, b0).store_unaligned(out + i);
-      f(a1, b1).store_unaligned(out + i + L);
     }
   }
   for (; i + 2 * L <= n; i += 2 * L) {
