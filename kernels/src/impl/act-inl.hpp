@@ -183,10 +183,10 @@ inline vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
 // t = z - n ln2 (|t| <= ln2/64 + 2e-4), e^t = 1 + t q, q = 1 + t/2 + t^2/6 (Taylor: the
 // truncation t^4/24 is below 6e-10), e = l + ((l t) q + ll), the last add rounding once, then
 // vscalefps by n (which floors n: 2^floor(n) 2^(k/32) = 2^n).
-// kTable = false keeps the polynomial form on AVX-512 too: the backward kernels use it, whose
+// kTable = false keeps the polynomial form on AVX-512 too: the backward kernels use it. Their
 // rare-lane path (a call inside the loop, which clobbers every vector register) already leaves
-// GCC too few registers; the four table registers there made it spill in the loop
-// (sigmoid_grad/avx512/1Ki 2.2 -> 1.2 Gelem/s, measured).
+// GCC few registers, the four table registers made it spill constants in the loop, and A/B
+// runs of the backward kernels showed no gain from the table (within this machine's noise).
 template <class Arch, bool kTable = true>
 inline vf<Arch> exp_fast(vf<Arch> zc) {
   using B = vf<Arch>;
