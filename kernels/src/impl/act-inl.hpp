@@ -156,6 +156,14 @@ inline double rare_exp_neg(double v, double k) {
   return std::exp(-k * (av < 700.0 / k ? av : 700.0 / k));
 }
 
+// r with the lanes x < lim (the rare ones, where f'(x) leaves float's normal range) replaced
+// by fd(x, dy, alpha) in double (grad_rare_lanes); typical data only pays the compare.
+template <class Arch, class FD>
+inline vf<Arch> fix_rare_below(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a, float lim, FD fd) {
+  const auto rare = x < vf<Arch>(lim);
+  return xsimd::any(rare) ? grad_rare_lanes<Arch>(r, x, dy, a, rare, fd) : r;
+}
+
 // -min(|x|, lim) (NaN kept): the argument of e^-|x| clamped where e^-|x| rounds to 0 anyway,
 // which keeps -inf out of the range reduction: an OR with the sign bit and a max (max(c, z)
 // returns a NaN z). (AVX-512 vrangeps would do it in one op but returns the other operand for
@@ -644,14 +652,12 @@ struct Act<Activation::silu, Arch> {
       const B p = sp.p();
       r = dy * ((xsimd::select(neg, neg_num, pos_num) * p) * p);
     }
-    const auto rare = x < B(-87.0f);
-    if (xsimd::any(rare))
-      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
-        if (v < -1e300) return g * 0.0;  // silu'(-inf) = 0
-        const double vc = v < -700.0 ? -700.0 : v;  // v < -87 here
-        const double e = std::exp(vc);
-        return g * (e * ((1.0 + e) + vc) / ((1.0 + e) * (1.0 + e)));
-      });
+    r = act_detail::fix_rare_below<Arch>(r, x, dy, a, -87.0f, [](double v, double g, double) {
+      if (v < -1e300) return g * 0.0;  // silu'(-inf) = 0
+      const double vc = v < -700.0 ? -700.0 : v;  // v < -87 here
+      const double e = std::exp(vc);
+      return g * (e * ((1.0 + e) + vc) / ((1.0 + e) * (1.0 + e)));
+    });
     return xsimd::select(xsimd::isnan(x), x + x, r);
   }
 };
@@ -807,16 +813,12 @@ struct Act<Activation::gelu, Arch> {
   // rare lanes in double, Phi(x) + x phi(x) with x clamped at -38 (e^(-x^2/2) stays a positive
   // double, so dy = +-inf gives +-inf); gelu'(-inf) = 0 (dy = inf then gives NaN).
   static B grad(B x, B dy, B a) {
-    B r = dy * df(x, a);
-    const auto rare = x < B(-13.0f);
-    if (xsimd::any(rare))
-      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
-        if (v < -1e300) return g * 0.0;
-        const double xv = v < -38.0 ? -38.0 : v;
-        const double phi = std::exp(-0.5 * xv * xv) * 0.39894228040143268;
-        return g * (0.5 * std::erfc(xv * -0.70710678118654752) + xv * phi);
-      });
-    return r;
+    return act_detail::fix_rare_below<Arch>(dy * df(x, a), x, dy, a, -13.0f, [](double v, double g, double) {
+      if (v < -1e300) return g * 0.0;
+      const double xv = v < -38.0 ? -38.0 : v;
+      const double phi = std::exp(-0.5 * xv * xv) * 0.39894228040143268;
+      return g * (0.5 * std::erfc(xv * -0.70710678118654752) + xv * phi);
+    });
   }
 };
 
@@ -896,18 +898,14 @@ struct Act<Activation::gelu_tanh, Arch> {
   // normal range from x = -10.3): rare lanes in double with x clamped at -20 (e^v = e^-603
   // stays a positive double); f'(-inf) = 0.
   static B grad(B x, B dy, B a) {
-    B r = dy * df(x, a);
-    const auto rare = x < B(-9.5f);
-    if (xsimd::any(rare))
-      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
-        if (v < -1e300) return g * 0.0;
-        const double xv = v < -20.0 ? -20.0 : v;
-        const double k = 1.5957691216057308;  // sqrt(8/pi)
-        const double e = std::exp(k * (xv + 0.044715 * xv * xv * xv));  // e^v, v < 0
-        const double dv = k * (1.0 + 3.0 * 0.044715 * xv * xv);
-        return g * (e * ((1.0 + e) + xv * dv) / ((1.0 + e) * (1.0 + e)));
-      });
-    return r;
+    return act_detail::fix_rare_below<Arch>(dy * df(x, a), x, dy, a, -9.5f, [](double v, double g, double) {
+      if (v < -1e300) return g * 0.0;
+      const double xv = v < -20.0 ? -20.0 : v;
+      const double k = 1.5957691216057308;  // sqrt(8/pi)
+      const double e = std::exp(k * (xv + 0.044715 * xv * xv * xv));  // e^v, v < 0
+      const double dv = k * (1.0 + 3.0 * 0.044715 * xv * xv);
+      return g * (e * ((1.0 + e) + xv * dv) / ((1.0 + e) * (1.0 + e)));
+    });
   }
 };
 
@@ -932,13 +930,10 @@ struct Act<Activation::softplus, Arch> {
     } else {
       r = dy * df(x, a);
     }
-    const auto rare = x < B(-87.0f);
-    if (xsimd::any(rare))
-      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
-        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < -87 here
-        return g * e / (1.0 + e);
-      });
-    return r;
+    return act_detail::fix_rare_below<Arch>(r, x, dy, a, -87.0f, [](double v, double g, double) {
+      const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < -87 here
+      return g * e / (1.0 + e);
+    });
   }
 };
 
