@@ -199,30 +199,10 @@ template <class Arch, bool kTable = true>
 inline vf<Arch> exp_fast(vf<Arch> zc) {
   using B = vf<Arch>;
   if constexpr (kTable && std::is_base_of_v<xsimd::avx512f, Arch>) {
-    alignas(64) static constexpr float kExp2Frac[32] = {
-        1.000000000e+00f, 1.021897197e+00f, 1.044273734e+00f, 1.067140460e+00f,
-        1.090507746e+00f, 1.114386797e+00f, 1.138788581e+00f, 1.163724899e+00f,
-        1.189207077e+00f, 1.215247393e+00f, 1.241857767e+00f, 1.269050956e+00f,
-        1.296839595e+00f, 1.325236678e+00f, 1.354255557e+00f, 1.383909941e+00f,
-        1.414213538e+00f, 1.445180774e+00f, 1.476826191e+00f, 1.509164453e+00f,
-        1.542210817e+00f, 1.575980902e+00f, 1.610490322e+00f, 1.645755529e+00f,
-        1.681792855e+00f, 1.718619347e+00f, 1.756252170e+00f, 1.794709086e+00f,
-        1.834008098e+00f, 1.874167681e+00f, 1.915206552e+00f, 1.957144141e+00f};
-    // 2^(k/32) - kExp2Frac[k] rounded: the table carried to ~48 bits.
-    alignas(64) static constexpr float kExp2FracLo[32] = {
-        0.000000000e+00f, -4.811559862e-08f, 4.833470157e-08f, -5.933751979e-08f,
-        -1.307753994e-08f, -5.435540018e-08f, 5.386222313e-08f, -4.051441493e-08f,
-        3.797635273e-08f, -3.267394888e-08f, 4.496838102e-08f, 1.419333318e-09f,
-        -4.018999533e-08f, -3.496373324e-08f, -1.012334927e-08f, -5.875577358e-08f,
-        2.420323497e-08f, 3.324199938e-08f, -4.500898854e-08f, -2.495937323e-08f,
-        8.070904833e-09f, -5.661025426e-08f, 9.836217174e-09f, -5.124972091e-08f,
-        -2.475532668e-08f, -4.849617596e-08f, -9.235770371e-09f, -1.141504491e-08f,
-        -1.123927795e-08f, -4.663005626e-08f, 9.845328108e-09f, -1.702180441e-08f};
     const B shifter(0x1.8p18f);  // ulp 1/32: adding it rounds to a multiple of 1/32
     const B ns = fmadd<Arch>(zc, B(1.44269504088896341f), shifter);
-    const __m512i k = _mm512_castps_si512(ns);
-    const B l = _mm512_permutex2var_ps(_mm512_load_ps(kExp2Frac), k, _mm512_load_ps(kExp2Frac + 16));
-    const B ll = _mm512_permutex2var_ps(_mm512_load_ps(kExp2FracLo), k, _mm512_load_ps(kExp2FracLo + 16));
+    const vi<Arch> k = as_int<Arch>(ns);
+    const B l = lut32<Arch>(kExp2Frac32, k), ll = lut32<Arch>(kExp2Frac32Lo, k);
     const B n = ns - shifter;  // exact: a multiple of 1/32 in [-150, 0]
     const B t = reduce_ln2<Arch>(zc, n);
     const B q = fmadd<Arch>(fmadd<Arch>(t, B(1.0f / 6.0f), B(0.5f)), t, B(1.0f));
@@ -418,10 +398,8 @@ template <class Arch>
   // a = min(|x|, kAMax), the constant first so a NaN x stays NaN (vrangeps would do both in one
   // op but returns the other operand for a NaN).
   const B a = xsimd::min(B(kAMax), xsimd::abs(x));
-  const __m512i idx = _mm512_srli_epi32(_mm512_castps_si512(a + B(0.75f)), 20);
-  const auto tab = [&idx](const float* t) -> B {
-    return _mm512_permutex2var_ps(_mm512_load_ps(t), idx, _mm512_load_ps(t + 16));
-  };
+  const vi<Arch> idx = as_int<Arch>(a + B(0.75f)) >> 20;  // a + 0.75 > 0: logical = arithmetic
+  const auto tab = [&idx](const float* t) { return lut32<Arch>(t, idx); };
   const B r = a - tab(kC);
   B p = tab(kP5);
   p = fmadd<Arch>(p, r, tab(kP4));
@@ -696,10 +674,8 @@ inline vf<Arch> G_of(vf<Arch> a) {
     alignas(64) static constexpr float kP4[32] = {3.892650455e-02f, 1.579494029e-02f, 6.993361283e-03f, 3.343361896e-03f, 1.709541655e-03f, 9.270579321e-04f, 5.292402348e-04f, 3.160329943e-04f, 1.963115792e-04f, 1.262506266e-04f, 8.372007869e-05f, 5.704537034e-05f, 3.982044655e-05f, 2.840325760e-05f, 2.065575063e-05f, 1.528580106e-05f, 1.149166292e-05f, 8.763760889e-06f, 6.771041171e-06f, 5.294060429e-06f, 4.184653790e-06f, 3.341066304e-06f, 2.692314638e-06f, 2.188156714e-06f, 1.792550734e-06f, 1.479316438e-06f, 1.229214263e-06f, 1.027951043e-06f, 8.648002563e-07f, 7.316345432e-07f, 6.222410889e-07f, 5.318305512e-07f};
     alignas(64) static constexpr float kP5[32] = {-1.569967531e-02f, -5.751642864e-03f, -2.304607304e-03f, -1.000122167e-03f, -4.658544203e-04f, -2.310230921e-04f, -1.210930786e-04f, -6.665972614e-05f, -3.832256698e-05f, -2.289661643e-05f, -1.415694987e-05f, -9.025025065e-06f, -5.913119367e-06f, -3.970680154e-06f, -2.726085995e-06f, -1.909502544e-06f, -1.362075182e-06f, -9.878116316e-07f, -7.273033589e-07f, -5.429676548e-07f, -4.105444020e-07f, -3.140790170e-07f, -2.428968457e-07f, -1.897410158e-07f, -1.496044604e-07f, -1.189845378e-07f, -9.539925827e-08f, -7.706865546e-08f, -6.270177266e-08f, -5.135241565e-08f, -4.232014916e-08f, -3.508163715e-08f};
     // NaN converts to 0x80000000 (index 0); the polynomial still yields NaN through r.
-    const __m512i idx = _mm512_cvttps_epi32(a * B(32.0f / 15.0f));
-    const auto tab = [&idx](const float* t) -> B {
-      return _mm512_permutex2var_ps(_mm512_load_ps(t), idx, _mm512_load_ps(t + 16));
-    };
+    const vi<Arch> idx = _mm512_cvttps_epi32(a * B(32.0f / 15.0f));
+    const auto tab = [&idx](const float* t) { return lut32<Arch>(t, idx); };
     const B r = a - tab(kC);  // |r| <= 0.235 (exact for a >= 0.12, else within 2^-26)
     B p = tab(kP5);
     p = fmadd<Arch>(p, r, tab(kP4));

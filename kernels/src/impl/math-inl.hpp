@@ -183,6 +183,36 @@ inline vf<Arch> neg(vf<Arch> x) {
   return x ^ vf<Arch>(-0.0f);
 }
 
+// t[idx & 31] per lane from a 32-float table (64-byte aligned): one vpermt2ps over two
+// registers (AVX-512 only; the table-driven exps and the tanh / gelu polynomial tables).
+template <class Arch>
+inline vf<Arch> lut32(const float* t, vi<Arch> idx) {
+  static_assert(std::is_base_of_v<xsimd::avx512f, Arch>, "lut32 needs AVX-512");
+  return _mm512_permutex2var_ps(_mm512_load_ps(t), idx, _mm512_load_ps(t + 16));
+}
+
+// 2^(k/32) = kExp2Frac32[k] + kExp2Frac32Lo[k] (the second: the first's rounding error, so the
+// pair carries ~48 bits) for the table-driven exps (exp_fast in act-inl.hpp, exp_tab_keep in
+// softmax-inl.hpp), indexed by lut32 with the low 5 bits of a 1.5*2^18-shifted argument.
+alignas(64) inline constexpr float kExp2Frac32[32] = {
+    1.000000000e+00f, 1.021897197e+00f, 1.044273734e+00f, 1.067140460e+00f,
+    1.090507746e+00f, 1.114386797e+00f, 1.138788581e+00f, 1.163724899e+00f,
+    1.189207077e+00f, 1.215247393e+00f, 1.241857767e+00f, 1.269050956e+00f,
+    1.296839595e+00f, 1.325236678e+00f, 1.354255557e+00f, 1.383909941e+00f,
+    1.414213538e+00f, 1.445180774e+00f, 1.476826191e+00f, 1.509164453e+00f,
+    1.542210817e+00f, 1.575980902e+00f, 1.610490322e+00f, 1.645755529e+00f,
+    1.681792855e+00f, 1.718619347e+00f, 1.756252170e+00f, 1.794709086e+00f,
+    1.834008098e+00f, 1.874167681e+00f, 1.915206552e+00f, 1.957144141e+00f};
+alignas(64) inline constexpr float kExp2Frac32Lo[32] = {
+    0.000000000e+00f, -4.811559862e-08f, 4.833470157e-08f, -5.933751979e-08f,
+    -1.307753994e-08f, -5.435540018e-08f, 5.386222313e-08f, -4.051441493e-08f,
+    3.797635273e-08f, -3.267394888e-08f, 4.496838102e-08f, 1.419333318e-09f,
+    -4.018999533e-08f, -3.496373324e-08f, -1.012334927e-08f, -5.875577358e-08f,
+    2.420323497e-08f, 3.324199938e-08f, -4.500898854e-08f, -2.495937323e-08f,
+    8.070904833e-09f, -5.661025426e-08f, 9.836217174e-09f, -5.124972091e-08f,
+    -2.475532668e-08f, -4.849617596e-08f, -9.235770371e-09f, -1.141504491e-08f,
+    -1.123927795e-08f, -4.663005626e-08f, 9.845328108e-09f, -1.702180441e-08f};
+
 // e^(hi + lo) * 2^k; the shared core of exp and exp_ext (kLo: lo is used; kK: k is used;
 // kNeg: the caller guarantees hi <= 0 or NaN, so only the lower clamp is needed).
 template <class Arch, bool kLo, bool kK, bool kNeg = false>

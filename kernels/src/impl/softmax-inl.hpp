@@ -301,33 +301,13 @@ inline vf<Arch> exp_grid(vf<Arch> xc, vf<Arch> vc) {
 template <class Arch>
 inline vf<Arch> exp_tab_keep(vf<Arch> x, vf<Arch> vb, vf<Arch> vc, __mmask16 keep) {
   using B = vf<Arch>;
-  const __m512 thi0 = _mm512_setr_ps(
-      0x1p+0f, 0x1.059b0ep+0f, 0x1.0b5586p+0f, 0x1.11301ep+0f,
-      0x1.172b84p+0f, 0x1.1d4874p+0f, 0x1.2387a6p+0f, 0x1.29e9ep+0f,
-      0x1.306fep+0f, 0x1.371a74p+0f, 0x1.3dea64p+0f, 0x1.44e086p+0f,
-      0x1.4bfdaep+0f, 0x1.5342b6p+0f, 0x1.5ab07ep+0f, 0x1.6247ecp+0f);
-  const __m512 thi1 = _mm512_setr_ps(
-      0x1.6a09e6p+0f, 0x1.71f75ep+0f, 0x1.7a1148p+0f, 0x1.82589ap+0f,
-      0x1.8ace54p+0f, 0x1.93737cp+0f, 0x1.9c4918p+0f, 0x1.a5503cp+0f,
-      0x1.ae89fap+0f, 0x1.b7f77p+0f, 0x1.c199bep+0f, 0x1.cb720ep+0f,
-      0x1.d5818ep+0f, 0x1.dfc974p+0f, 0x1.ea4afap+0f, 0x1.f50766p+0f);
   const B t = fmadd<Arch>(x, B(1.44269504088896341f), vb);
   const B v = t - B(393216.0f);
   const B cp = fmadd<Arch>(v, B(0.693359375f), vc);  // exact
   const B r = fnmadd<Arch>(v, B(-2.12194440e-4f), x - cp);
-  const __m512i idx = _mm512_castps_si512(t);
-  const B l = _mm512_permutex2var_ps(thi0, idx, thi1);
-  const __m512 tlo0 = _mm512_setr_ps(
-      0.0f, -0x1.9d4f52p-25f, 0x1.9f3122p-25f, -0x1.fdb496p-25f,
-      -0x1.c15742p-27f, -0x1.d2e8cap-25f, 0x1.ceac48p-25f, -0x1.5c0424p-25f,
-      0x1.4636e2p-25f, -0x1.18aac6p-25f, 0x1.824684p-25f, 0x1.8624b4p-30f,
-      -0x1.593abcp-25f, -0x1.2c561p-25f, -0x1.5bd5ecp-27f, -0x1.f8b55p-25f);
-  const __m512 tlo1 = _mm512_setr_ps(
-      0x1.9fcef4p-26f, 0x1.1d8beep-25f, -0x1.829fdp-25f, -0x1.accc7cp-26f,
-      0x1.15506ep-27f, -0x1.e64744p-25f, 0x1.51f848p-27f, -0x1.b83b54p-25f,
-      -0x1.a94b14p-26f, -0x1.a09438p-25f, -0x1.3d56b2p-27f, -0x1.8837ccp-27f,
-      -0x1.822dbcp-27f, -0x1.908c94p-25f, 0x1.52486cp-27f, -0x1.246ebp-26f);
-  const B lr = fmadd<Arch>(l, r, B(_mm512_permutex2var_ps(tlo0, idx, tlo1)));
+  const vi<Arch> idx = as_int<Arch>(t);
+  const B l = lut32<Arch>(kExp2Frac32, idx);
+  const B lr = fmadd<Arch>(l, r, lut32<Arch>(kExp2Frac32Lo, idx));
   const B q = fmadd<Arch>(fmadd<Arch>(B(0x1.555556p-3f), r, B(0x1.000224p-1f)), r, B(1.0f));
   return _mm512_maskz_scalef_ps(keep, fmadd<Arch>(lr, q, l), v);
 }
@@ -457,7 +437,7 @@ inline float block_max(const float* x, std::size_t n) {
 // (1 Mi floats: ~30% of the time in block_max). Prefetches never fault, so addresses past the
 // end of the row are harmless (formed as integers: no out-of-bounds pointer arithmetic).
 template <class Arch, std::size_t kFloats>
-inline void prefetch_ahead(const float* x) {
+inline void prefetch_next_block(const float* x) {
   const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(x) + kBlock * sizeof(float);
   for (std::size_t b = 0; b < kFloats * sizeof(float); b += 64)
     _mm_prefetch(reinterpret_cast<const char*>(a + b), _MM_HINT_T1);
@@ -569,7 +549,7 @@ inline void block_exp(const float* x, const float* p, float* y, std::size_t n, f
   // of log S ~ T and of the loss of a dominant entry (bound 1.2e-7), so each vector is widened
   // and summed in double (the tree measured 1.31e-7 on AVX2 at spread 100, n = 33).
   for (; i + 4 * L <= n; i += 4 * L) {
-    if (pf) prefetch_ahead<Arch, 4 * L>(x + i);
+    if (pf) prefetch_next_block<Arch, 4 * L>(x + i);
     const B ea = one_vec(B::load_unaligned(x + i), pload(i), at(i), L);
     const B eb = one_vec(B::load_unaligned(x + i + L), pload(i + L), at(i + L), L);
     const B ec = one_vec(B::load_unaligned(x + i + 2 * L), pload(i + 2 * L), at(i + 2 * L), L);
