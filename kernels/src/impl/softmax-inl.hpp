@@ -759,10 +759,12 @@ inline void scale_block(float* y, const float* p, std::size_t n, float fh, float
 }
 
 // Pass 2 of softmax over all blocks of a row: block b's e' = e^(x - L_b) times
-// e^(L_b - sref) / sden (one rounding as a float pair).
+// e^(L_b - sref) / sden (one rounding as a float pair). Last block first: pass 1 wrote the end
+// of the row last, so that part is still in L2 (a 1 Mi row is 4 MiB of x and 4 MiB of y against
+// 2 MiB of L2 here): softmax/avx512/1Mi 1.84 -> 2.00 Gelem/s (medians of 6 alternating runs).
 template <class Arch, bool kSoft>
 inline void row_scale(float* y, const float* p, std::size_t n, const RowSum& s) {
-  for (std::size_t b = 0; b < s.nb; ++b) {
+  for (std::size_t b = s.nb; b-- > 0;) {
     const std::size_t i0 = b * s.blk;
     const std::size_t len = n - i0 < s.blk ? n - i0 : s.blk;
     const double Lb = s.Lb[b];
@@ -833,18 +835,24 @@ void softmax_rows(const float* x, float* y, std::size_t rows, std::size_t n, std
 }
 
 // y[i] = f(x[i]) over one row, the tail through masked loads and stores.
+// Blocks of kBlock floats from the last to the first (each block in order), as row_scale: the
+// end of the row, read last by pass 1, is the part still in L2.
 template <class Arch, class F>
 inline void log_pass(const float* x, float* y, std::size_t n, F f) {
   using B = vf<Arch>;
   constexpr std::size_t L = B::size;
-  std::size_t i = 0;
-  for (; i + 2 * L <= n; i += 2 * L) {
-    const B a = B::load_unaligned(x + i), b = B::load_unaligned(x + i + L);
-    f(a).store_unaligned(y + i);
-    f(b).store_unaligned(y + i + L);
+  for (std::size_t b0 = n == 0 ? 0 : (n - 1) / sm::kBlock * sm::kBlock;; b0 -= sm::kBlock) {
+    const std::size_t e = n - b0 < sm::kBlock ? n : b0 + sm::kBlock;
+    std::size_t i = b0;
+    for (; i + 2 * L <= e; i += 2 * L) {
+      const B a = B::load_unaligned(x + i), b = B::load_unaligned(x + i + L);
+      f(a).store_unaligned(y + i);
+      f(b).store_unaligned(y + i + L);
+    }
+    for (; i + L <= e; i += L) f(B::load_unaligned(x + i)).store_unaligned(y + i);
+    if (i < e) sm::store_part<Arch>(y + i, e - i, f(sm::load_part<Arch>(x + i, e - i, 0.0f)));
+    if (b0 == 0) break;
   }
-  for (; i + L <= n; i += L) f(B::load_unaligned(x + i)).store_unaligned(y + i);
-  if (i < n) sm::store_part<Arch>(y + i, n - i, f(sm::load_part<Arch>(x + i, n - i, 0.0f)));
 }
 
 namespace sm {
