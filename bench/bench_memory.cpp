@@ -5,6 +5,11 @@
 //   memory/copy_nt/<n>  y = x, non-temporal stores (movntps)   8n bytes
 //   memory/triad/<n>    a = b + s*c                           12n bytes (*_grad derivatives)
 //   memory/inplace/<n>  x = x*s + t, read-modify-write         8n bytes  (add_outer, dense)
+//   memory/copy_scale/<n>  y = x, then y = y*s + t in place   16n bytes (softmax's two passes)
+//   memory/read_copy/<n>   sum of x, then y = x               12n bytes (log-softmax's two passes)
+// The last two are the traffic of a two-pass row kernel when the row does not fit in L2: the
+// issue's bound for softmax is one read of x and one write of y (copy), which a row kernel can
+// only reach when its second pass hits in cache; these measure what the two passes cost.
 //
 // ISA-independent (no "/isa/" part in the names) and written with baseline SSE intrinsics
 // only (this TU gets no -m flags; see README "ODR rule"), 4 vectors per iteration so that the
@@ -165,6 +170,30 @@ void bench_inplace(benchmark::State& st, std::size_t n) {
   set_counters(st, n, 8);
 }
 
+// Two streams back to back (items: n per iteration, bytes: both streams').
+void bench_two_pass(benchmark::State& st, std::size_t n, bool scale) {
+  PageBuffer x(n, 0), y(n, 2048);
+  fill_normal(x.data(), n, 12);
+  const auto run = [&] {
+    if (scale) {
+      stream_copy<false>(x.data(), y.data(), n);
+      stream_inplace(y.data(), 1.0f, 0.0f, n);  // y*1 + 0: y stays x
+    } else {
+      float s = stream_read(x.data(), n);
+      benchmark::DoNotOptimize(s);
+      stream_copy<false>(x.data(), y.data(), n);
+    }
+  };
+  run();
+  if (!check_close(st, y.data(), x.data(), n, 0.0)) return;
+  for (auto _ : st) {
+    run();
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  set_counters(st, n, scale ? 16 : 12);
+}
+
 void register_memory() {
   // 1Ki..4Mi: L1/L2/L3-resident at the families' quick sizes; 16Mi (64 MiB per array) and
   // 64Mi (256 MiB) reach DRAM on most CPUs (the largest only in the full profile).
@@ -181,6 +210,8 @@ void register_memory() {
     reg("copy_nt", n, [](benchmark::State& st, std::size_t m) { bench_copy(st, m, true); });
     reg("triad", n, bench_triad);
     reg("inplace", n, bench_inplace);
+    reg("copy_scale", n, [](benchmark::State& st, std::size_t m) { bench_two_pass(st, m, true); });
+    reg("read_copy", n, [](benchmark::State& st, std::size_t m) { bench_two_pass(st, m, false); });
   }
 }
 

@@ -5,7 +5,8 @@ side by side). Standard library only.
 
 Benchmark names read `kernel/isa/size` (e.g. `sigmoid/avx2/64Ki`, `matvec/avx512/4096x4096`);
 peer libraries put their name in the ISA slot (`sigmoid/eigen/64Ki`, `matvec/openblas/256x256`;
-PEERS); memory streams read `memory/<kind>/<size>` (kind: read, copy, copy_nt, triad, inplace). Sizes
+PEERS); memory streams read `memory/<kind>/<size>` (kind: read, copy, copy_nt, triad, inplace,
+copy_scale, read_copy). Sizes
 are float counts with an optional Ki/Mi/Gi suffix, or MxN[xK] element counts.
 """
 
@@ -16,10 +17,10 @@ import re
 ISAS = ("scalar", "sse2", "avx2", "avx512")
 # Peer libraries measured in the same run (bench/peers/): their name takes the ISA slot.
 PEERS = ("eigen", "openblas", "onednn", "xnnpack")
-MEMORY_KINDS = ("read", "copy", "copy_nt", "triad", "inplace")
+MEMORY_KINDS = ("read", "copy", "copy_nt", "triad", "inplace", "copy_scale", "read_copy")
 
 # Bytes of working set per element for each stream kind (arrays touched x 4 bytes).
-FOOTPRINT = {"read": 4, "copy": 8, "copy_nt": 8, "triad": 12, "inplace": 4}
+FOOTPRINT = {"read": 4, "copy": 8, "copy_nt": 8, "triad": 12, "inplace": 4, "copy_scale": 8, "read_copy": 8}
 
 
 def bound_kind(kernel):
