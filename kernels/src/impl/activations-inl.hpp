@@ -1,6 +1,7 @@
 // SIMD activations kernels, written once as templates over xsimd's Arch and instantiated in each
 // isa/<isa>.cpp inside that ISA's namespace (SIMDENSE_NS). See isa/isa-inl.hpp.
-// The per-element math is in act-inl.hpp (shared with the fused dense kernels).
+// The per-element math is in act-inl.hpp (shared with the fused dense kernels). Every kernel
+// ends in leave_avx (elementwise-inl.hpp): GCC 12 misses the vzeroupper on some return paths.
 #pragma once
 
 #include "impl/act-inl.hpp"
@@ -15,6 +16,7 @@ void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v) { return Act<F, Arch>::f(v, a); };
   map_unary<Arch, decltype(fn), true>(x, y, n, fn);
+  leave_avx<Arch>();
 }
 
 template <Activation F, class Arch>
@@ -22,6 +24,7 @@ void act_bwd_kernel(const float* x, const float* dy, float* dx, std::size_t n, f
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v, vf<Arch> g) { return act_grad<Act<F, Arch>>(v, g, a); };
   map_binary<Arch, decltype(fn), true>(x, dy, dx, n, fn);
+  leave_avx<Arch>();
 }
 
 // Backward passes from the forward output y (cheaper, weaker: see activations.hpp).
@@ -46,6 +49,7 @@ void act_bwd_y_kernel(const float* y, const float* dy, float* dx, std::size_t n,
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v, vf<Arch> g) { return g * D(v, a); };
   map_binary<Arch, decltype(fn), true>(y, dy, dx, n, fn);
+  leave_avx<Arch>();
 }
 
 template <class Arch>

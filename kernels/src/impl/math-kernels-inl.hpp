@@ -9,11 +9,13 @@ namespace simdense::SIMDENSE_NS {
 template <class Arch>
 void exp_kernel(const float* x, float* y, std::size_t n) {
   map_unary<Arch>(x, y, n, [](vf<Arch> v) { return exp<Arch>(v); });
+  leave_avx<Arch>();
 }
 
 template <class Arch>
 void log1p_kernel(const float* x, float* y, std::size_t n) {
   map_unary<Arch>(x, y, n, [](vf<Arch> v) { return log1p<Arch>(v); });
+  leave_avx<Arch>();
 }
 
 template <class Arch>
