@@ -598,6 +598,29 @@ TEST_SUITE("activations") {
     });
   }
 
+  // The AVX-512 sigmoid' and tanh' (backward, |x| <= 19.2 / 9.6) are tables of 32 polynomials on
+  // intervals of width 0.6 / 0.3 (index cvttps(|x| * scale)); beyond, the whole vector takes the
+  // exp-based path. Every float next to each interval boundary and next to the switch, both
+  // signs, in batches that mix lanes of both paths; on every ISA against the same bound (4 ULP).
+  TEST_CASE("sigmoid', tanh': every float next to the derivative tables' boundaries") {
+    test::for_each_isa([](Isa isa) {
+      for (Activation f : {Activation::sigmoid, Activation::tanh}) {
+        const float w = f == Activation::sigmoid ? 0.6f : 0.3f;
+        std::vector<float> xs;
+        for (int k = 1; k <= 33; ++k) {
+          float v = float(k) * w;
+          for (int i = 0; i < 1024; ++i) v = std::nextafter(v, 0.0f);
+          for (int i = 0; i < 2048; ++i, v = std::nextafter(v, kInf)) xs.push_back(v), xs.push_back(-v);
+        }
+        std::vector<float> dy(xs.size(), 1.0f), dx(xs.size());
+        activation_grad(f, xs.data(), dy.data(), dx.data(), xs.size());
+        Worst wb;
+        check_batch(f, true, isa, 0.0f, xs.data(), dx.data(), xs.size(), wb);
+        report(f, true, isa, wb, "table boundaries");
+      }
+    });
+  }
+
   TEST_CASE("bad arguments are refused with the argument named") {
     float b[16] = {};
     CHECK_THROWS_WITH_AS(sigmoid(nullptr, b, 3), "simdense::sigmoid: x is null but n = 3",

@@ -1,5 +1,5 @@
-// Eigen 3.4 peers (array expressions, single-threaded): activations forward (and sigmoid/tanh
-// backward), softmax and log-softmax, y = W x + b, W^T v and the rank-1 update.
+// Eigen 3.4 peers (array expressions, single-threaded): activations forward (and sigmoid/tanh/
+// gelu backward), softmax and log-softmax, y = W x + b, W^T v and the rank-1 update.
 // Compiled with the build machine's ISA (-march=native, see bench/CMakeLists.txt): Eigen picks
 // its SIMD at compile time; the instruction sets in use go to the run context (peer_eigen_simd).
 #include <Eigen/Core>
@@ -40,6 +40,10 @@ void eval_grad(Activation f, const float* xp, const float* dyp, float* dxp, std:
   Arr dx(dxp, Eigen::Index(n));
   if (f == Activation::sigmoid) {
     dx = dy * x.logistic() * (1.0f - x.logistic());  // Eigen fuses: logistic evaluated twice
+  } else if (f == Activation::gelu) {
+    // Phi(x) + x phi(x), the textbook form (1 + erf cancels for x < 0, as in the forward peer).
+    dx = dy * (0.5f * (1.0f + (x * float(M_SQRT1_2)).erf()) +
+               x * (-0.5f * x.square()).exp() * 0.3989422804f);
   } else {
     dx = dy * (1.0f - x.tanh().square());
   }
@@ -151,7 +155,7 @@ void register_eigen() {
     for (const auto& [name, f] : fns)
       add_named(std::string(name) + "/eigen/" + size_label(n),
                 [f = f, n](benchmark::State& st) { act(st, f, n, false); });
-    for (Activation f : {Activation::sigmoid, Activation::tanh})
+    for (Activation f : {Activation::sigmoid, Activation::tanh, Activation::gelu})
       add_named(std::string(activation_name(f)) + "_grad/eigen/" + size_label(n),
                 [f, n](benchmark::State& st) { act(st, f, n, true); });
   }
