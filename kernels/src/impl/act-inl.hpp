@@ -565,8 +565,10 @@ struct Act<Activation::tanh, Arch> {
 template <class Arch>
 struct Act<Activation::relu, Arch> {
   using B = vf<Arch>;
-  // select on x < 0 (not max(x, 0)) so NaN propagates; relu(-0) = -0.
-  static B f(B x, B) { return xsimd::select(x < B(0.0f), B(0.0f), x); }
+  // max(0, x) in this operand order: (v)maxps returns its second operand when the compare
+  // 0 > x is false, i.e. x itself for x >= 0, -0 and NaN (max(x, 0) would turn NaN into 0), so
+  // one instruction is select(x < 0, 0, x) exactly; relu(-0) = -0.
+  static B f(B x, B) { return xsimd::max(B(0.0f), x); }
   // relu'(x) = 1 for x > 0, 0 for x <= 0 (0 at 0), NaN for NaN.
   static B df(B x, B) {
     return xsimd::select(xsimd::isnan(x), x, xsimd::select(x > B(0.0f), B(1.0f), B(0.0f)));
