@@ -598,16 +598,18 @@ TEST_SUITE("activations") {
     });
   }
 
-  // The AVX-512 sigmoid' and tanh' (backward, |x| <= 19.2 / 9.6) are tables of 32 polynomials on
-  // intervals of width 0.6 / 0.3 (index cvttps(|x| * scale)); beyond, the whole vector takes the
-  // exp-based path. Every float next to each interval boundary and next to the switch, both
-  // signs, in batches that mix lanes of both paths; on every ISA against the same bound (4 ULP).
-  TEST_CASE("sigmoid', tanh': every float next to the derivative tables' boundaries") {
+  // The AVX-512 sigmoid', tanh' and silu' (backward, |x| <= 19.2 / 9.6 / 9.6) are tables of 32
+  // polynomials on intervals of width 0.6 / 0.3 / 0.6 (index cvttps(fma(x, scale, offset)), x =
+  // |x| for the first two, signed for silu'); beyond, the whole vector takes the exp-based path.
+  // Every float next to each interval boundary and next to the switch, both signs, in batches
+  // that mix lanes of both paths; on every ISA against the same bounds (4, 4, 16 ULP; silu'
+  // absolute within 0.1 of its root).
+  TEST_CASE("sigmoid', tanh', silu': every float next to the derivative tables' boundaries") {
     test::for_each_isa([](Isa isa) {
-      for (Activation f : {Activation::sigmoid, Activation::tanh}) {
-        const float w = f == Activation::sigmoid ? 0.6f : 0.3f;
+      for (Activation f : {Activation::sigmoid, Activation::tanh, Activation::silu}) {
+        const float w = f == Activation::tanh ? 0.3f : 0.6f;
         std::vector<float> xs;
-        for (int k = 1; k <= 33; ++k) {
+        for (int k = 1; k <= (f == Activation::silu ? 17 : 33); ++k) {
           float v = float(k) * w;
           for (int i = 0; i < 1024; ++i) v = std::nextafter(v, 0.0f);
           for (int i = 0; i < 2048; ++i, v = std::nextafter(v, kInf)) xs.push_back(v), xs.push_back(-v);

@@ -1,0 +1,220 @@
+// Generator of the AVX-512 derivative tables (act_detail::kTanhPrime, kSigmoidPrime and
+// kSiluPrime in kernels/src/impl/act-inl.hpp), each 32 polynomials of degree 6 on intervals of
+// width ~w, interval k = cvttps(fma(x, scale, offset)) (the kernel's exact float computation):
+//   tanh'(a)    = sech^2(a)                   a = |x| in [0, 32 w], w = 0.3, offset 0
+//   sigmoid'(a) = sech^2(a / 2) / 4           a = |x| in [0, 32 w], w = 0.6, offset 0
+//   silu'(x)    = s (1 + x (1 - s)), s = sigmoid(x), x in [-16 w, 16 w), w = 0.6, offset 16
+//
+//   g++ -O2 -std=c++17 bench/tools/gen_deriv_tables.cpp -o /tmp/gen_deriv && /tmp/gen_deriv
+//   /tmp/gen_deriv check     # every float of each table's range (a few minutes)
+//
+// The floats of interval k are read off the index computation itself (binary search over the
+// ordered bit patterns). On interval k, f = sum c_i r^i with r = a - C_k: C_k is the middle
+// rounded to a multiple of 2^-20, or 0 for the interval starting at a = 0 of the |x| tables
+// (then a - C_k is exact: both are multiples of 2^-20 or finer and within a factor 2 of each
+// other; silu's two intervals next to 0 round r by <= 2^-26, against values near 1/2).
+// Coefficients: Chebyshev interpolation in long double at the interval's nodes, rounded to
+// float from the highest degree down, the lower ones refitted after each rounding. Evaluation
+// as in the kernel: Horner by FMAs. Degree 6: the functions decay at most like e^-|x| (sech^2:
+// e^-2a), so an interval spans a factor <= e^0.6, and the poles nearest the real axis (sech^2:
+// +-i pi/2) are far enough: interpolation error <= 0.1 ULP; degree 5 measured up to 7 ULP after
+// the roundings. Lanes outside the range take the exp-based path in the kernel.
+// silu' has a root at -1.2785: within 0.1 of it the error is absolute (bound 1e-7).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace {
+
+constexpr int kN = 32;
+#ifndef SECH2_DEG
+#define SECH2_DEG 6
+#endif
+constexpr int kDeg = SECH2_DEG;
+using LD = long double;
+
+float bits_to_f(std::uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
+std::uint32_t f_to_bits(float f) { std::uint32_t u; std::memcpy(&u, &f, 4); return u; }
+
+enum class Fn { sech2, silu_prime };
+
+struct Spec {
+  const char* name;
+  float w;    // nominal interval width
+  float off;  // index offset: k = cvttps(fma(x, 1/w, off))
+  Fn fn;
+  LD s, K;    // sech2: f(a) = K sech^2(s a)
+};
+
+LD f_of(const Spec& sp, LD x) {
+  if (sp.fn == Fn::sech2) {
+    const LD c = std::cosh(sp.s * x);
+    return sp.K / (c * c);
+  }
+  const LD sg = 1 / (1 + std::exp(-x));
+  return sg * (1 + x * (1 - sg));
+}
+
+constexpr LD kSiluRoot = -1.27846454276107379510935873902L;
+
+int index_of(const Spec& sp, float S, float x) { return static_cast<int>(std::fmaf(x, S, sp.off)); }
+
+// Ordered integer of a float (monotone over all non-NaN floats) and back.
+std::int64_t ord(float f) {
+  const std::uint32_t b = f_to_bits(f);
+  return (b >> 31) ? -static_cast<std::int64_t>(b & 0x7fffffffu) : static_cast<std::int64_t>(b);
+}
+float from_ord(std::int64_t o) {
+  return o < 0 ? bits_to_f(static_cast<std::uint32_t>(-o) | 0x80000000u) : bits_to_f(static_cast<std::uint32_t>(o));
+}
+
+// Smallest float x of the table's domain with index_of(x) >= k.
+float first_with_index(const Spec& sp, float S, int k) {
+  std::int64_t lo = ord(sp.off == 0 ? 0.0f : -100.0f), hi = ord(1000.0f);
+  while (lo < hi) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    if (index_of(sp, S, from_ord(mid)) >= k) hi = mid; else lo = mid + 1;
+  }
+  return from_ord(lo);
+}
+
+template <class F>
+std::vector<LD> cheb_fit(F f, LD lo, LD hi, int n) {
+  const LD pi = 3.141592653589793238462643383279502884L;
+  std::vector<LD> xs(n + 1), ys(n + 1);
+  for (int j = 0; j <= n; ++j) {
+    xs[j] = (lo + hi) / 2 + (hi - lo) / 2 * std::cos(pi * (2 * j + 1) / (2 * (n + 1)));
+    ys[j] = f(xs[j]);
+  }
+  std::vector<LD> dd = ys;
+  for (int j = 1; j <= n; ++j)
+    for (int i = n; i >= j; --i) dd[i] = (dd[i] - dd[i - 1]) / (xs[i] - xs[i - j]);
+  std::vector<LD> c(n + 1, 0.0L);
+  c[0] = dd[n];
+  int deg = 0;
+  for (int i = n - 1; i >= 0; --i) {
+    std::vector<LD> nc(n + 1, 0.0L);
+    for (int m = 0; m <= deg; ++m) {
+      nc[m + 1] += c[m];
+      nc[m] -= c[m] * xs[i];
+    }
+    ++deg;
+    nc[0] += dd[i];
+    c = nc;
+  }
+  return c;
+}
+
+LD ulp_of(LD y) {
+  y = std::fabs(y);
+  if (y < 0x1p-126L) return 0x1p-149L;
+  int e;
+  std::frexp(y, &e);
+  return std::ldexp(1.0L, e - 24);
+}
+
+struct Interval {
+  float lo, hi, c;
+  float coef[kDeg + 1];
+};
+
+float eval(const Interval& iv, float a) {
+  const float r = a - iv.c;
+  float p = iv.coef[kDeg];
+  for (int i = kDeg - 1; i >= 0; --i) p = std::fmaf(p, r, iv.coef[i]);
+  return p;
+}
+
+Interval make_interval(const Spec& sp, float S, int k) {
+  Interval iv{};
+  iv.lo = k == 0 && sp.off == 0 ? 0.0f : first_with_index(sp, S, k);
+  iv.hi = from_ord(ord(first_with_index(sp, S, k + 1)) - 1);
+  const LD mid = (static_cast<LD>(iv.lo) + iv.hi) / 2;
+  iv.c = k == 0 && sp.off == 0 ? 0.0f : static_cast<float>(std::round(mid * 0x1p20L) * 0x1p-20L);
+  const LD c = iv.c, rlo = static_cast<LD>(iv.lo) - c, rhi = static_cast<LD>(iv.hi) - c;
+  std::vector<float> fixed(kDeg + 1, 0.0f);
+  for (int j = kDeg; j >= 0; --j) {
+    auto target = [&](LD r) {
+      LD s = f_of(sp, c + r);
+      for (int i = j + 1; i <= kDeg; ++i) s -= static_cast<LD>(fixed[i]) * std::pow(r, i);
+      return s;
+    };
+    fixed[j] = static_cast<float>(cheb_fit(target, rlo, rhi, j)[j]);
+  }
+  for (int j = 0; j <= kDeg; ++j) iv.coef[j] = fixed[j];
+  return iv;
+}
+
+void emit(const Spec& sp, float S, const std::vector<Interval>& ivs, float amax) {
+  std::printf("// %s: generated by bench/tools/gen_deriv_tables.cpp (w = %g, index =\n// cvttps(fma(x, %.9g, %g))).\n",
+              sp.name, sp.w, S, sp.off);
+  std::printf("inline constexpr PolyTable32 %s = {\n    %.9ef, %.9ef, %.9ef,\n", sp.name, S, sp.off, amax);
+  std::printf("    {");
+  for (int k = 0; k < kN; ++k) std::printf("%s%.9ef", k ? ", " : "", ivs[k].c);
+  std::printf("},\n    {");
+  for (int j = 0; j <= kDeg; ++j) {
+    std::printf("%s{", j ? ",\n     " : "");
+    for (int k = 0; k < kN; ++k) std::printf("%s%.9ef", k ? ", " : "", ivs[k].coef[j]);
+    std::printf("}");
+  }
+  std::printf("}};\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool full = argc > 1 && std::strcmp(argv[1], "check") == 0;
+  const Spec specs[] = {{"kTanhPrime", 0.3f, 0.0f, Fn::sech2, 1.0L, 1.0L},
+                        {"kSigmoidPrime", 0.6f, 0.0f, Fn::sech2, 0.5L, 0.25L},
+                        {"kSiluPrime", 0.6f, 16.0f, Fn::silu_prime, 0, 0}};
+  bool ok = true;
+  for (const Spec& sp : specs) {
+    const float S = static_cast<float>(1.0L / sp.w);
+    std::vector<Interval> ivs;
+    for (int k = 0; k < kN; ++k) ivs.push_back(make_interval(sp, S, k));
+    // Largest |x| of the range (the kernel's fast-path test is |x| <= amax): for the |x|
+    // tables the last float of interval 31; for silu' the smaller of -(first float) and the
+    // last float, so both signs are inside.
+    const float amax = sp.off == 0 ? ivs[kN - 1].hi : std::min(-ivs[0].lo, ivs[kN - 1].hi);
+    emit(sp, S, ivs, amax);
+    int worst = 0;
+    LD worst_true = 0, worst_abs = 0;
+    for (int k = 0; k < kN; ++k) {
+      const Interval& iv = ivs[k];
+      const std::int64_t b0 = ord(iv.lo), b1 = ord(iv.hi);
+      const std::int64_t stride = full ? 1 : (b1 - b0) / 100000 + 1;
+      int wu = 0;
+      LD wt = 0, wabs = 0;
+      float wa = 0;
+      for (std::int64_t b = b0; b <= b1 + stride - 1; b += stride) {
+        const float a = from_ord(b > b1 ? b1 : b);
+        if (index_of(sp, S, a) != k) { std::fprintf(stderr, "index mismatch %d %a\n", k, a); return 1; }
+        const float y = eval(iv, a);
+        const LD t = f_of(sp, a);
+        if (sp.fn == Fn::silu_prime && std::fabs(a - kSiluRoot) < 0.1L) {
+          wabs = std::max(wabs, std::fabs(static_cast<LD>(y) - t));
+          continue;
+        }
+        const std::int64_t d = ord(y) - ord(static_cast<float>(t));
+        const int u = static_cast<int>(d < 0 ? -d : d);
+        const LD tr = std::fabs((static_cast<LD>(y) - t) / ulp_of(t));
+        if (u > wu) { wu = u; wa = a; }
+        wt = std::max(wt, tr);
+      }
+      std::fprintf(stderr, "%s k=%2d [%.7g, %.7g] c=%.9g: %.3Lf ULP vs true, %d vs CR (at %a)%s\n", sp.name, k,
+                   iv.lo, iv.hi, iv.c, wt, wu, wa, wabs > 0 ? " (root window)" : "");
+      worst = std::max(worst, wu);
+      worst_true = std::max(worst_true, wt);
+      worst_abs = std::max(worst_abs, wabs);
+    }
+    std::fprintf(stderr, "%s: amax = %.9g; worst %.3Lf ULP vs true, %d ULP vs correctly rounded; near the root "
+                 "%.2Lg absolute (%s)\n", sp.name, amax, worst_true, worst, worst_abs, full ? "every float" : "sampled");
+    // Targets: sigmoid', tanh' <= 2 against the correctly rounded value (bound 4); silu' <= 16
+    // (its bound) and <= 1e-7 absolute within 0.1 of the root.
+    ok = ok && worst <= (sp.fn == Fn::silu_prime ? 16 : 2) && worst_abs <= 1e-7L;
+  }
+  return ok ? 0 : 1;
+}
