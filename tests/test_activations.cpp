@@ -623,6 +623,47 @@ TEST_SUITE("activations") {
     });
   }
 
+  // The AVX-512 silu and softplus (forward, |x| <= 9.3) are tables of 32 polynomials on intervals
+  // of width 0.6 cut at x = (k - 16.5) 0.6 (0 is the middle of interval 16, where silu's
+  // polynomial is x (1/2 + x H(x))); beyond 9.3 the vector takes the exp-based path. Every float
+  // next to each cut and to +-9.3, tiny and subnormal x (silu(x) = x/2 rounded, sign of zero
+  // kept), on every ISA against the bounds (2 ULP each for x >= -64).
+  TEST_CASE("silu, softplus: every float next to the forward tables' boundaries, tiny x") {
+    test::for_each_isa([](Isa isa) {
+      for (Activation f : {Activation::silu, Activation::softplus}) {
+        std::vector<float> xs;
+        const auto run = [&](float from, int count) {
+          float v = from;
+          for (int i = 0; i < count; ++i, v = std::nextafter(v, kInf)) xs.push_back(v);
+        };
+        for (int k = 0; k <= 33; ++k) {
+          float v = (float(k) - 16.5f) * 0.6f;
+          for (int i = 0; i < 1024; ++i) v = std::nextafter(v, -kInf);
+          run(v, 2048);
+        }
+        for (float b : {9.3f, -9.3f}) {
+          float v = b;
+          for (int i = 0; i < 1024; ++i) v = std::nextafter(v, -kInf);
+          run(v, 2048);
+        }
+        for (int e = -149; e <= -8; ++e) run(std::ldexp(1.0f, e), 64), run(-std::ldexp(1.0f, e), 64);
+        xs.push_back(0.0f);
+        xs.push_back(-0.0f);
+        std::vector<float> y(xs.size());
+        activation(f, xs.data(), y.data(), xs.size());
+        Worst w;
+        check_batch(f, false, isa, 0.0f, xs.data(), y.data(), xs.size(), w);
+        report(f, false, isa, w, "table boundaries");
+        if (f == Activation::silu) {
+          bool signs = true;  // silu(+-0) = +-0, and tiny x keep their sign
+          for (std::size_t i = 0; i < xs.size(); ++i)
+            if (std::fabs(xs[i]) < 1e-3f) signs = signs && std::signbit(y[i]) == std::signbit(xs[i]);
+          CHECK(signs);
+        }
+      }
+    });
+  }
+
   TEST_CASE("bad arguments are refused with the argument named") {
     float b[16] = {};
     CHECK_THROWS_WITH_AS(sigmoid(nullptr, b, 3), "simdense::sigmoid: x is null but n = 3",

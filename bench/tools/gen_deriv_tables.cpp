@@ -1,20 +1,26 @@
-// Generator of the AVX-512 derivative tables (act_detail::kTanhPrime, kSigmoidPrime and
-// kSiluPrime in kernels/src/impl/act-inl.hpp), each 32 polynomials of degree 6 on intervals of
+// Generator of the AVX-512 polynomial tables act_detail::kTanhPrime, kSigmoidPrime, kSiluPrime,
+// kSilu and kSoftplus (kernels/src/impl/act-inl.hpp), each 32 polynomials of degree 6 on intervals of
 // width ~w, interval k = cvttps(fma(x, scale, offset)) (the kernel's exact float computation):
 //   tanh'(a)    = sech^2(a)                   a = |x| in [0, 32 w], w = 0.3, offset 0
 //   sigmoid'(a) = sech^2(a / 2) / 4           a = |x| in [0, 32 w], w = 0.6, offset 0
 //   silu'(x)    = s (1 + x (1 - s)), s = sigmoid(x), x in [-16 w, 16 w), w = 0.6, offset 16
+//   silu(x)     = x sigmoid(x)         x in [-15.5 w, 15.5 w), w = 0.6, offset 16.5
+//   softplus(x) = log(1 + e^x)         x in [-15.5 w, 15.5 w), w = 0.6, offset 16.5
+// (offset 16.5: 0 is the middle of interval 16, center 0, where silu = r (1/2 + r H(r)) with
+// c0 = -0 and c1 = 1/2 exact; an interval ending at 0 left H's fit 1.7 ULP short at its far end)
 //
 //   g++ -O2 -std=c++17 bench/tools/gen_deriv_tables.cpp -o /tmp/gen_deriv && /tmp/gen_deriv
 //   /tmp/gen_deriv check     # every float of each table's range (a few minutes)
 //
 // The floats of interval k are read off the index computation itself (binary search over the
-// ordered bit patterns). On interval k, f = sum c_i r^i with r = a - C_k: C_k is the middle
-// rounded to a multiple of 2^-20, or 0 for the interval starting at a = 0 of the |x| tables
-// (then a - C_k is exact: both are multiples of 2^-20 or finer and within a factor 2 of each
-// other; silu's two intervals next to 0 round r by <= 2^-26, against values near 1/2).
-// Coefficients: Chebyshev interpolation in long double at the interval's nodes, rounded to
-// float from the highest degree down, the lower ones refitted after each rounding. Evaluation
+// ordered bit patterns). On interval k, f = sum c_i r^i with r = a - C_k: C_k is a multiple of
+// 2^-20 within w/8 of the middle whose f(C_k) is within 1/32 ULP of a float (c0 = f(C_k)
+// rounded then carries almost no error), the best of the 40 nearest the middle on 257 samples;
+// 0 for the intervals starting at or around 0 (a - C_k is exact where both are multiples of
+// 2^-20 or finer and within a factor 2 of each other; elsewhere, near 0 in the signed tables, r
+// rounds by <= 2^-26 against values near 1/2).
+// Coefficients: c0 first, then Chebyshev interpolation in long double at the interval's nodes,
+// rounded to float from the highest degree down, the lower ones refitted after each rounding. Evaluation
 // as in the kernel: Horner by FMAs. Degree 6: the functions decay at most like e^-|x| (sech^2:
 // e^-2a), so an interval spans a factor <= e^0.6, and the poles nearest the real axis (sech^2:
 // +-i pi/2) are far enough: interpolation error <= 0.1 ULP; degree 5 measured up to 7 ULP after
@@ -39,7 +45,7 @@ using LD = long double;
 float bits_to_f(std::uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
 std::uint32_t f_to_bits(float f) { std::uint32_t u; std::memcpy(&u, &f, 4); return u; }
 
-enum class Fn { sech2, silu_prime };
+enum class Fn { sech2, silu_prime, silu, softplus };
 
 struct Spec {
   const char* name;
@@ -54,6 +60,8 @@ LD f_of(const Spec& sp, LD x) {
     const LD c = std::cosh(sp.s * x);
     return sp.K / (c * c);
   }
+  if (sp.fn == Fn::silu) return x / (1 + std::exp(-x));
+  if (sp.fn == Fn::softplus) return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
   const LD sg = 1 / (1 + std::exp(-x));
   return sg * (1 + x * (1 - sg));
 }
@@ -128,24 +136,90 @@ float eval(const Interval& iv, float a) {
   return p;
 }
 
+// Coefficients for center cf: c0 = f(cf) rounded (the centers are chosen so that this is nearly
+// exact), then c_kDeg..c_1 rounded from the top, each after a Chebyshev refit of the residual.
+// zero_c0 (silu's interval around 0, center 0): c0 = -0 and f(r) = r g(r), g = f(r)/r fitted,
+// so tiny x keep full relative accuracy.
+void fit_at(const Spec& sp, Interval& iv, float cf, bool zero_c0) {
+  iv.c = cf;
+  const LD c = cf, rlo = static_cast<LD>(iv.lo) - c, rhi = static_cast<LD>(iv.hi) - c;
+  std::vector<float> fixed(kDeg + 1, 0.0f);
+  if (zero_c0) {
+    // silu(r) = r g(r), g = sigmoid: c0 = 0, c1 = g(0) = 1/2 exactly, and (g(r) - 1/2) / r
+    // fitted for c2.., so p -> 1/2 exactly as r -> 0 (tiny and subnormal x: silu = x/2 rounded).
+    fixed[0] = -0.0f;  // fma(p, r, -0) keeps the sign of a zero r: silu(-0) = -0
+    fixed[1] = 0.5f;
+    auto h = [](LD r) { return r == 0 ? 0.25L : (1 / (1 + std::exp(-r)) - 0.5L) / r; };
+    for (int j = kDeg; j >= 2; --j) {
+      auto target = [&](LD r) {
+        LD s = h(r);
+        for (int i = j + 1; i <= kDeg; ++i) s -= static_cast<LD>(fixed[i]) * std::pow(r, i - 2);
+        return s;
+      };
+      fixed[j] = static_cast<float>(cheb_fit(target, rlo, rhi, j - 2)[j - 2]);
+    }
+  } else {
+    fixed[0] = static_cast<float>(f_of(sp, c));
+    for (int j = kDeg; j >= 1; --j) {
+      auto target = [&](LD r) {
+        LD s = f_of(sp, c + r) - static_cast<LD>(fixed[0]);
+        for (int i = j + 1; i <= kDeg; ++i) s -= static_cast<LD>(fixed[i]) * std::pow(r, i);
+        return s;
+      };
+      fixed[j] = static_cast<float>(cheb_fit(target, rlo, rhi, j)[j]);
+    }
+  }
+  for (int j = 0; j <= kDeg; ++j) iv.coef[j] = fixed[j];
+}
+
+// Worst error (ULP of the true value) on 257 points of the interval.
+LD sampled_err(const Spec& sp, const Interval& iv) {
+  LD w = 0;
+  for (int i = 0; i <= 256; ++i) {
+    const float a = static_cast<float>(iv.lo + (static_cast<LD>(iv.hi) - iv.lo) * i / 256);
+    const LD t = f_of(sp, a);
+    w = std::max(w, std::fabs((static_cast<LD>(eval(iv, a)) - t) / ulp_of(t)));
+  }
+  return w;
+}
+
+// Interval k: its floats from the index computation; the center among the multiples of 2^-20
+// within w/8 of the middle whose f is within 1/32 ULP of a float (c0 then carries almost no
+// rounding error), the one of the 40 nearest the middle with the smallest sampled error; the
+// middle itself if none qualifies. Center 0 for the interval starting at 0 of the |x| tables
+// (f(0) is 1 or 1/4) and for silu's two intervals at 0 (zero_c0).
 Interval make_interval(const Spec& sp, float S, int k) {
   Interval iv{};
   iv.lo = k == 0 && sp.off == 0 ? 0.0f : first_with_index(sp, S, k);
+  // The signed tables' interval 0 also holds the x whose fma(x, 1/w, offset) is in (-1, 0)
+  // (cvttps truncates toward 0); the kernels take the fast path only for |x| <= amax <= offset w,
+  // so the fit covers [-offset w, ...).
+  if (k == 0 && sp.off != 0) iv.lo = std::max(iv.lo, static_cast<float>(-static_cast<LD>(sp.off) * sp.w));
   iv.hi = from_ord(ord(first_with_index(sp, S, k + 1)) - 1);
-  const LD mid = (static_cast<LD>(iv.lo) + iv.hi) / 2;
-  iv.c = k == 0 && sp.off == 0 ? 0.0f : static_cast<float>(std::round(mid * 0x1p20L) * 0x1p-20L);
-  const LD c = iv.c, rlo = static_cast<LD>(iv.lo) - c, rhi = static_cast<LD>(iv.hi) - c;
-  std::vector<float> fixed(kDeg + 1, 0.0f);
-  for (int j = kDeg; j >= 0; --j) {
-    auto target = [&](LD r) {
-      LD s = f_of(sp, c + r);
-      for (int i = j + 1; i <= kDeg; ++i) s -= static_cast<LD>(fixed[i]) * std::pow(r, i);
-      return s;
-    };
-    fixed[j] = static_cast<float>(cheb_fit(target, rlo, rhi, j)[j]);
+  const bool at_zero = (k == 0 && sp.off == 0) || (sp.fn == Fn::silu && iv.lo < 1e-3f && iv.hi > -1e-3f);
+  if (at_zero) {
+    fit_at(sp, iv, 0.0f, sp.fn == Fn::silu);
+    return iv;
   }
-  for (int j = 0; j <= kDeg; ++j) iv.coef[j] = fixed[j];
-  return iv;
+  const LD mid = (static_cast<LD>(iv.lo) + iv.hi) / 2, step = 0x1p-20L;
+  const long m0 = std::lround(mid / step), span = std::lround(sp.w / 8 / step);
+  LD best = 1e30L;
+  int tried = 0;
+  Interval out = iv;
+  fit_at(sp, out, static_cast<float>(m0 * step), false);
+  for (long d = 0; d <= span && tried < 40; ++d)
+    for (long m : {m0 - d, m0 + d}) {
+      if (d == 0 && m != m0) continue;
+      const float c = static_cast<float>(m * step);
+      const LD t = f_of(sp, c);
+      if (std::fabs((t - static_cast<float>(t)) / ulp_of(t)) >= 1.0L / 32) continue;
+      Interval cand = iv;
+      fit_at(sp, cand, c, false);
+      const LD e = sampled_err(sp, cand);
+      ++tried;
+      if (e < best) best = e, out = cand;
+    }
+  return out;
 }
 
 void emit(const Spec& sp, float S, const std::vector<Interval>& ivs, float amax) {
@@ -169,7 +243,9 @@ int main(int argc, char** argv) {
   const bool full = argc > 1 && std::strcmp(argv[1], "check") == 0;
   const Spec specs[] = {{"kTanhPrime", 0.3f, 0.0f, Fn::sech2, 1.0L, 1.0L},
                         {"kSigmoidPrime", 0.6f, 0.0f, Fn::sech2, 0.5L, 0.25L},
-                        {"kSiluPrime", 0.6f, 16.0f, Fn::silu_prime, 0, 0}};
+                        {"kSiluPrime", 0.6f, 16.0f, Fn::silu_prime, 0, 0},
+                        {"kSilu", 0.6f, 16.5f, Fn::silu, 0, 0},
+                        {"kSoftplus", 0.6f, 16.5f, Fn::softplus, 0, 0}};
   bool ok = true;
   for (const Spec& sp : specs) {
     const float S = static_cast<float>(1.0L / sp.w);
