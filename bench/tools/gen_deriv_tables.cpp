@@ -33,17 +33,17 @@
 #include <cstring>
 #include <vector>
 
+#include "table_fit.hpp"
+
 namespace {
 
 constexpr int kN = 32;
-#ifndef SECH2_DEG
-#define SECH2_DEG 6
+#ifndef TABLE_DEG
+#define TABLE_DEG 6
 #endif
-constexpr int kDeg = SECH2_DEG;
-using LD = long double;
+constexpr int kDeg = TABLE_DEG;  // polynomial degree
 
-float bits_to_f(std::uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
-std::uint32_t f_to_bits(float f) { std::uint32_t u; std::memcpy(&u, &f, 4); return u; }
+using namespace table_fit;
 
 enum class Fn { sech2, silu_prime, silu, softplus };
 
@@ -87,41 +87,6 @@ float first_with_index(const Spec& sp, float S, int k) {
     if (index_of(sp, S, from_ord(mid)) >= k) hi = mid; else lo = mid + 1;
   }
   return from_ord(lo);
-}
-
-template <class F>
-std::vector<LD> cheb_fit(F f, LD lo, LD hi, int n) {
-  const LD pi = 3.141592653589793238462643383279502884L;
-  std::vector<LD> xs(n + 1), ys(n + 1);
-  for (int j = 0; j <= n; ++j) {
-    xs[j] = (lo + hi) / 2 + (hi - lo) / 2 * std::cos(pi * (2 * j + 1) / (2 * (n + 1)));
-    ys[j] = f(xs[j]);
-  }
-  std::vector<LD> dd = ys;
-  for (int j = 1; j <= n; ++j)
-    for (int i = n; i >= j; --i) dd[i] = (dd[i] - dd[i - 1]) / (xs[i] - xs[i - j]);
-  std::vector<LD> c(n + 1, 0.0L);
-  c[0] = dd[n];
-  int deg = 0;
-  for (int i = n - 1; i >= 0; --i) {
-    std::vector<LD> nc(n + 1, 0.0L);
-    for (int m = 0; m <= deg; ++m) {
-      nc[m + 1] += c[m];
-      nc[m] -= c[m] * xs[i];
-    }
-    ++deg;
-    nc[0] += dd[i];
-    c = nc;
-  }
-  return c;
-}
-
-LD ulp_of(LD y) {
-  y = std::fabs(y);
-  if (y < 0x1p-126L) return 0x1p-149L;
-  int e;
-  std::frexp(y, &e);
-  return std::ldexp(1.0L, e - 24);
 }
 
 struct Interval {

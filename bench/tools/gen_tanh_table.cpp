@@ -29,6 +29,8 @@
 #include <cstring>
 #include <vector>
 
+#include "table_fit.hpp"
+
 namespace {
 
 constexpr int kN = 30;        // intervals (of the 32 table entries: two 16-float registers)
@@ -39,10 +41,7 @@ constexpr int kRot = 1012 % 32;  // table position of interval k: (k + kRot) mod
 constexpr int kDeg = TANH_DEG;  // polynomial degree
 constexpr float kAMax = 9.09375f; // tanh(a) rounds to 1 for a >= 9.0109 (checked below)
 
-using LD = long double;
-
-float bits_to_f(std::uint32_t u) { float f; std::memcpy(&f, &u, 4); return f; }
-std::uint32_t f_to_bits(float f) { std::uint32_t u; std::memcpy(&u, &f, 4); return u; }
+using namespace table_fit;
 
 int index_of(float a) {
   const float u = a + 0.75f;
@@ -59,44 +58,7 @@ float first_with_index(int k) {
   return bits_to_f(lo);
 }
 
-// Monomial coefficients (in r) of the degree-n Chebyshev interpolant of f on [lo, hi].
-template <class F>
-std::vector<LD> cheb_fit(F f, LD lo, LD hi, int n) {
-  const LD pi = 3.141592653589793238462643383279502884L;
-  std::vector<LD> xs(n + 1), ys(n + 1);
-  for (int j = 0; j <= n; ++j) {
-    xs[j] = (lo + hi) / 2 + (hi - lo) / 2 * std::cos(pi * (2 * j + 1) / (2 * (n + 1)));
-    ys[j] = f(xs[j]);
-  }
-  // Newton divided differences, then expand to monomials.
-  std::vector<LD> dd = ys;
-  for (int j = 1; j <= n; ++j)
-    for (int i = n; i >= j; --i) dd[i] = (dd[i] - dd[i - 1]) / (xs[i] - xs[i - j]);
-  std::vector<LD> c(n + 1, 0.0L);
-  // p(x) = dd[n]; p = p (x - xs[i]) + dd[i] for i = n-1..0
-  c[0] = dd[n];
-  int deg = 0;
-  for (int i = n - 1; i >= 0; --i) {
-    // multiply by (x - xs[i])
-    std::vector<LD> nc(n + 1, 0.0L);
-    for (int m = 0; m <= deg; ++m) {
-      nc[m + 1] += c[m];
-      nc[m] -= c[m] * xs[i];
-    }
-    ++deg;
-    nc[0] += dd[i];
-    c = nc;
-  }
-  return c;
-}
 
-LD ulp_of(LD y) {  // float ulp at |y| (normal and subnormal)
-  y = std::fabs(y);
-  if (y < 0x1p-126L) return 0x1p-149L;
-  int e;
-  std::frexp(y, &e);  // y = m 2^e, m in [0.5, 1)
-  return std::ldexp(1.0L, e - 24);
-}
 
 struct Interval {
   float lo, hi;  // floats of the interval: [lo, hi]
