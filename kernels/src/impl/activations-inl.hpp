@@ -1,11 +1,11 @@
 // SIMD activations kernels, written once as templates over xsimd's Arch and instantiated in each
 // isa/<isa>.cpp inside that ISA's namespace (SIMDENSE_NS). See isa/isa-inl.hpp.
-// The per-element math is in act-inl.hpp (shared with the fused dense kernels). Every kernel
-// ends in leave_avx (elementwise-inl.hpp): GCC 12 misses the vzeroupper on some return paths.
+// The per-element math is in act-inl.hpp (shared with the fused dense kernels).
 #pragma once
 
 #include "impl/act-inl.hpp"
 #include "impl/elementwise-inl.hpp"
+#include "impl/entry-inl.hpp"
 #include "impl/math-inl.hpp"
 #include "tables/activations.hpp"
 
@@ -16,7 +16,6 @@ void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v) { return Act<F, Arch>::f(v, a); };
   map_unary<Arch, decltype(fn), true>(x, y, n, fn);
-  leave_avx<Arch>();
 }
 
 template <Activation F, class Arch>
@@ -24,7 +23,6 @@ void act_bwd_kernel(const float* x, const float* dy, float* dx, std::size_t n, f
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v, vf<Arch> g) { return act_grad<Act<F, Arch>>(v, g, a); };
   map_binary<Arch, decltype(fn), true>(x, dy, dx, n, fn);
-  leave_avx<Arch>();
 }
 
 // Backward passes from the forward output y (cheaper, weaker: see activations.hpp).
@@ -49,25 +47,24 @@ void act_bwd_y_kernel(const float* y, const float* dy, float* dx, std::size_t n,
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v, vf<Arch> g) { return g * D(v, a); };
   map_binary<Arch, decltype(fn), true>(y, dy, dx, n, fn);
-  leave_avx<Arch>();
 }
 
 template <class Arch>
 constexpr detail::ActivationKernels activation_kernels() {
   using A = Activation;
-  return {{&act_fwd_kernel<A::identity, Arch>, &act_fwd_kernel<A::sigmoid, Arch>,
-           &act_fwd_kernel<A::tanh, Arch>, &act_fwd_kernel<A::relu, Arch>,
-           &act_fwd_kernel<A::leaky_relu, Arch>, &act_fwd_kernel<A::elu, Arch>,
-           &act_fwd_kernel<A::silu, Arch>, &act_fwd_kernel<A::gelu, Arch>,
-           &act_fwd_kernel<A::gelu_tanh, Arch>, &act_fwd_kernel<A::softplus, Arch>},
-          {&act_bwd_kernel<A::identity, Arch>, &act_bwd_kernel<A::sigmoid, Arch>,
-           &act_bwd_kernel<A::tanh, Arch>, &act_bwd_kernel<A::relu, Arch>,
-           &act_bwd_kernel<A::leaky_relu, Arch>, &act_bwd_kernel<A::elu, Arch>,
-           &act_bwd_kernel<A::silu, Arch>, &act_bwd_kernel<A::gelu, Arch>,
-           &act_bwd_kernel<A::gelu_tanh, Arch>, &act_bwd_kernel<A::softplus, Arch>},
-          {nullptr, &act_bwd_y_kernel<Arch, &FromY<Arch>::sigmoid>,
-           &act_bwd_y_kernel<Arch, &FromY<Arch>::tanh>, &act_bwd_y_kernel<Arch, &FromY<Arch>::relu>,
-           nullptr, &act_bwd_y_kernel<Arch, &FromY<Arch>::elu>, nullptr, nullptr, nullptr, nullptr}};
+  return {{entry<Arch, &act_fwd_kernel<A::identity, Arch>>, entry<Arch, &act_fwd_kernel<A::sigmoid, Arch>>,
+           entry<Arch, &act_fwd_kernel<A::tanh, Arch>>, entry<Arch, &act_fwd_kernel<A::relu, Arch>>,
+           entry<Arch, &act_fwd_kernel<A::leaky_relu, Arch>>, entry<Arch, &act_fwd_kernel<A::elu, Arch>>,
+           entry<Arch, &act_fwd_kernel<A::silu, Arch>>, entry<Arch, &act_fwd_kernel<A::gelu, Arch>>,
+           entry<Arch, &act_fwd_kernel<A::gelu_tanh, Arch>>, entry<Arch, &act_fwd_kernel<A::softplus, Arch>>},
+          {entry<Arch, &act_bwd_kernel<A::identity, Arch>>, entry<Arch, &act_bwd_kernel<A::sigmoid, Arch>>,
+           entry<Arch, &act_bwd_kernel<A::tanh, Arch>>, entry<Arch, &act_bwd_kernel<A::relu, Arch>>,
+           entry<Arch, &act_bwd_kernel<A::leaky_relu, Arch>>, entry<Arch, &act_bwd_kernel<A::elu, Arch>>,
+           entry<Arch, &act_bwd_kernel<A::silu, Arch>>, entry<Arch, &act_bwd_kernel<A::gelu, Arch>>,
+           entry<Arch, &act_bwd_kernel<A::gelu_tanh, Arch>>, entry<Arch, &act_bwd_kernel<A::softplus, Arch>>},
+          {nullptr, entry<Arch, &act_bwd_y_kernel<Arch, &FromY<Arch>::sigmoid>>,
+           entry<Arch, &act_bwd_y_kernel<Arch, &FromY<Arch>::tanh>>, entry<Arch, &act_bwd_y_kernel<Arch, &FromY<Arch>::relu>>,
+           nullptr, entry<Arch, &act_bwd_y_kernel<Arch, &FromY<Arch>::elu>>, nullptr, nullptr, nullptr, nullptr}};
 }
 
 }  // namespace simdense::SIMDENSE_NS

@@ -17,6 +17,7 @@
 #include "impl/act-inl.hpp"
 #include "impl/math-inl.hpp"
 #include "impl/elementwise-inl.hpp"
+#include "impl/entry-inl.hpp"
 #include "tables/dense.hpp"
 
 namespace simdense::SIMDENSE_NS {
@@ -367,19 +368,19 @@ double dense_binary_train_kernel(float* W, std::size_t ld, float* b, float* u, s
 
 template <class Arch>
 constexpr detail::DenseKernels dense_kernels() {
-  return {&dense_forward_kernel<Arch>,
-          &dense_forward_batch_kernel<Arch>,
-          &dense_matvec_t_acc_kernel<Arch>,
-          &dense_sgd_update_kernel<Arch>,
-          &dense_backward_sgd_kernel<Arch>,
-          &dense_sgd_forward_kernel<Arch>,
-          &dense_backward_sgd_batch_kernel<Arch>,
-          &dense_outer_acc_kernel<Arch>,
-          &dense_act_forward_kernel<Arch>,
-          &dense_act_grad_kernel<Arch>,
-          &dense_binary_step_kernel<Arch, true>,
-          &dense_binary_step_kernel<Arch, false>,
-          &dense_binary_train_kernel<Arch>};
+  return {entry<Arch, &dense_forward_kernel<Arch>>,
+          entry<Arch, &dense_forward_batch_kernel<Arch>>,
+          entry<Arch, &dense_matvec_t_acc_kernel<Arch>>,
+          entry<Arch, &dense_sgd_update_kernel<Arch>>,
+          entry<Arch, &dense_backward_sgd_kernel<Arch>>,
+          entry<Arch, &dense_sgd_forward_kernel<Arch>>,
+          entry<Arch, &dense_backward_sgd_batch_kernel<Arch>>,
+          entry<Arch, &dense_outer_acc_kernel<Arch>>,
+          entry<Arch, &dense_act_forward_kernel<Arch>>,
+          entry<Arch, &dense_act_grad_kernel<Arch>>,
+          entry<Arch, &dense_binary_step_kernel<Arch, true>>,
+          entry<Arch, &dense_binary_step_kernel<Arch, false>>,
+          entry<Arch, &dense_binary_train_kernel<Arch>>};
 }
 
 }  // namespace simdense::SIMDENSE_NS

@@ -36,22 +36,6 @@ inline void prefetch_ahead(const float* p) {
   _mm_prefetch(reinterpret_cast<const char*>(p + kPrefetchFloats), _MM_HINT_T0);
 }
 
-// vzeroupper before returning to the caller's SSE code (the public wrappers are built without
-// -mavx), at the end of every elementwise kernel. GCC 12 inserts one before each return of a
-// function that dirtied the upper halves of YMM/ZMM0-15, but not on every path: the AVX-512
-// backward activations with a rare-lane call in their loop (sigmoid/tanh/elu/silu/gelu/
-// gelu_tanh/softplus grads), AVX2 elu/silu grads, and the AVX2 streaming loops of elu,
-// leaky_relu and elu's output-based backward returned dirty. The wrapper's next SSE instruction
-// then stalled ~200 ns per call (sigmoid_grad/avx512 at n = 16: 257 ns a call, relu_grad 18 ns;
-// 27 ns with this). GCC also deletes a _mm256_zeroupper() it believes redundant after a call,
-// hence the asm. tests/test_upper_state.cpp checks every public kernel with XGETBV(1).
-template <class Arch>
-inline void leave_avx() {
-  if constexpr (std::is_base_of_v<xsimd::avx, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>)
-    __asm__ volatile("vzeroupper" ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8",
-                     "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
-}
-
 // Elements before the first vector-aligned output address (done with ordinary stores).
 template <class Arch>
 inline std::size_t stream_head(const float* out) {

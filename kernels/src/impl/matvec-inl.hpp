@@ -12,6 +12,7 @@
 
 #include "impl/act-inl.hpp"
 #include "impl/elementwise-inl.hpp"
+#include "impl/entry-inl.hpp"
 #include "impl/math-inl.hpp"
 #include "tables/matvec.hpp"
 
@@ -358,7 +359,8 @@ void axpy(float a, const float* x, float* y, std::size_t n) {
 
 template <class Arch>
 constexpr detail::MatvecKernels matvec_kernels() {
-  return {matvec<Arch>, matvec_act<Arch>, matvec_t<Arch>, add_outer<Arch>, dot<Arch>, axpy<Arch>};
+  return {entry<Arch, &matvec<Arch>>, entry<Arch, &matvec_act<Arch>>, entry<Arch, &matvec_t<Arch>>,
+          entry<Arch, &add_outer<Arch>>, entry<Arch, &dot<Arch>>,         entry<Arch, &axpy<Arch>>};
 }
 
 }  // namespace simdense::SIMDENSE_NS

@@ -28,6 +28,7 @@
 
 #include <cmath>  // std::exp/log/log1p on doubles: extern libm functions, no inline ODR risk
 
+#include "impl/entry-inl.hpp"
 #include "impl/math-inl.hpp"
 #include "tables/softmax.hpp"
 
@@ -1200,10 +1201,10 @@ std::size_t first_bad_target_kernel(const float* t, std::size_t n) {
 
 template <class Arch>
 constexpr detail::SoftmaxKernels softmax_kernels() {
-  return {&softmax_rows<Arch>,           &log_softmax_rows<Arch>,
-          &softmax_backward_rows<Arch>,  &log_softmax_backward_rows<Arch>,
-          &ce_label_rows<Arch>,          &ce_soft_rows<Arch>,
-          &sigmoid_bce_kernel<Arch>,     &first_bad_target_kernel<Arch>};
+  return {entry<Arch, &softmax_rows<Arch>>,           entry<Arch, &log_softmax_rows<Arch>>,
+          entry<Arch, &softmax_backward_rows<Arch>>,  entry<Arch, &log_softmax_backward_rows<Arch>>,
+          entry<Arch, &ce_label_rows<Arch>>,          entry<Arch, &ce_soft_rows<Arch>>,
+          entry<Arch, &sigmoid_bce_kernel<Arch>>,     entry<Arch, &first_bad_target_kernel<Arch>>};
 }
 
 }  // namespace simdense::SIMDENSE_NS
