@@ -1,9 +1,10 @@
 // Every public kernel returns with the upper halves of YMM/ZMM 0-15 clean (vzeroupper), so the
 // caller's SSE code (the wrappers and user code built without -mavx) pays no AVX-SSE transition.
-// GCC 12 inserts vzeroupper itself, but missed it on one return path of the AVX-512 backward
-// activations (those with a rare-lane call): each call then cost ~200 ns in the wrapper's first
-// SSE instruction (sigmoid_grad at n = 16: 257 ns against 18 ns for relu_grad), which made
-// every *_grad benchmark at 1Ki ~35% slower than at 64Ki. Checked here without timing: XGETBV
+// GCC 12 inserts vzeroupper itself, but missed it on some return paths (the AVX-512 backward
+// activations with a rare-lane call, AVX2 streaming loops; in the ASan build also softmax,
+// matvec, dot, axpy): each call then cost ~200 ns in the wrapper's first SSE instruction
+// (sigmoid_grad at n = 16: 257 ns against 18 ns for relu_grad), which made every *_grad
+// benchmark at 1Ki ~35% slower than at 64Ki. The fix: kernels/src/impl/entry-inl.hpp. Checked here without timing: XGETBV
 // with ECX = 1 reads XINUSE, whose bits 2 (AVX: upper halves of YMM0-15) and 6 (ZMM_Hi256:
 // upper halves of ZMM0-15) are 0 exactly when those registers are in their initial state.
 // Sizes are multiples of 16 (no tail: the path that was dirty) and one with a tail.
