@@ -23,6 +23,16 @@ inline void leave_avx() {
                      "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
 }
 
+// The same, keeping a kernel's return value in memory across the vzeroupper: held in a vector
+// register, GCC moved it back with a full-width vmovaps from zmm16 (ASan build), which dirtied
+// zmm0's upper half again; the reload from memory (vmovss / vmovsd) leaves it clean.
+template <class Arch, class T>
+inline void leave_avx_keeping(T& v) {
+  if constexpr (std::is_base_of_v<xsimd::avx, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>)
+    __asm__ volatile("vzeroupper" : "+m"(v) : : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+                     "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+}
+
 template <class Arch, auto F>
 struct Entry;
 
@@ -34,7 +44,7 @@ struct Entry<Arch, F> {
       leave_avx<Arch>();
     } else {
       R r = F(a...);
-      leave_avx<Arch>();
+      leave_avx_keeping<Arch>(r);
       return r;
     }
   }
