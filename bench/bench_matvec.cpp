@@ -103,7 +103,12 @@ __attribute__((target("avx512f"))) float stream_avx512(const float* p, std::size
   for (; i + 128 <= n; i += 128)
     for (int k = 0; k < 8; ++k) a[k] = _mm512_add_ps(a[k], _mm512_loadu_ps(p + i + 16 * k));
   for (int k = 1; k < 8; ++k) a[0] = _mm512_add_ps(a[0], a[k]);
-  float s = _mm512_reduce_add_ps(a[0]);
+  // Lanes summed through memory, not _mm512_reduce_add_ps: its extractf64x4 trips GCC 12's
+  // -Wuninitialized inside the intrinsic header (once per call, outside the loads).
+  alignas(64) float lane[16];
+  _mm512_store_ps(lane, a[0]);
+  float s = 0.0f;
+  for (float v : lane) s += v;
   for (; i < n; ++i) s += p[i];
   return s;
 }
