@@ -89,17 +89,8 @@ float first_with_index(const Spec& sp, float S, int k) {
   return from_ord(lo);
 }
 
-struct Interval {
-  float lo, hi, c;
-  float coef[kDeg + 1];
-};
-
-float eval(const Interval& iv, float a) {
-  const float r = a - iv.c;
-  float p = iv.coef[kDeg];
-  for (int i = kDeg - 1; i >= 0; --i) p = std::fmaf(p, r, iv.coef[i]);
-  return p;
-}
+using Interval = table_fit::Piece<kDeg>;
+float eval(const Interval& iv, float a) { return iv.eval(a); }
 
 // Coefficients for center cf: c0 = f(cf) rounded (the centers are chosen so that this is nearly
 // exact), then c_kDeg..c_1 rounded from the top, each after a Chebyshev refit of the residual.

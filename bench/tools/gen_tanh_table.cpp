@@ -60,18 +60,8 @@ float first_with_index(int k) {
 
 
 
-struct Interval {
-  float lo, hi;  // floats of the interval: [lo, hi]
-  float c;       // center
-  float coef[kDeg + 1];
-};
-
-float eval(const Interval& iv, float a) {
-  const float r = a - iv.c;
-  float p = iv.coef[kDeg];
-  for (int i = kDeg - 1; i >= 0; --i) p = std::fmaf(p, r, iv.coef[i]);
-  return p;
-}
+using Interval = table_fit::Piece<kDeg>;
+float eval(const Interval& iv, float a) { return iv.eval(a); }
 
 // Coefficients for center c on [iv.lo, iv.hi]: c0 = tanh(c) rounded, c_kDeg..c1 rounded from
 // the top, each after a Chebyshev refit of the residual.

@@ -53,4 +53,19 @@ inline LD ulp_of(LD y) {
   return std::ldexp(1.0L, e - 24);
 }
 
+// One interval (piece) of a table: its floats [lo, hi], center c and the polynomial in r = a - c,
+// evaluated as the kernels do (Horner by FMAs).
+template <int kDeg>
+struct Piece {
+  float lo, hi;
+  float c;
+  float coef[kDeg + 1];
+  float eval(float a) const {
+    const float r = a - c;
+    float p = coef[kDeg];
+    for (int i = kDeg - 1; i >= 0; --i) p = std::fmaf(p, r, coef[i]);
+    return p;
+  }
+};
+
 }  // namespace table_fit
