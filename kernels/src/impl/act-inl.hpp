@@ -193,10 +193,10 @@ inline vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
 // t = z - n ln2 (|t| <= ln2/64 + 2e-4), e^t = 1 + t q, q = 1 + t/2 + t^2/6 (Taylor: the
 // truncation t^4/24 is below 6e-10), e = l + ((l t) q + ll), the last add rounding once, then
 // vscalefps by n (which floors n: 2^floor(n) 2^(k/32) = 2^n).
-// kTable = false keeps the polynomial form on AVX-512 too: the backward kernels use it. Their
-// rare-lane path (a call inside the loop, which clobbers every vector register) already leaves
-// GCC few registers, the four table registers made it spill constants in the loop, and A/B
-// runs of the backward kernels showed no gain from the table (within this machine's noise).
+// kTable = false keeps the polynomial form on AVX-512 too: the backward kernels' exp forms use
+// it (elu', softplus', and sigmoid'/tanh'/silu' beyond their tables). It was chosen from A/B
+// runs that showed no gain from the table; those runs predate the vzeroupper fix (entry-inl.hpp),
+// whose ~200 ns per call dominated them, so the choice is unmeasured, kept for unchanged results.
 template <class Arch, bool kTable = true>
 inline vf<Arch> exp_fast(vf<Arch> zc) {
   using B = vf<Arch>;
@@ -387,11 +387,23 @@ template <class Arch>
 [[gnu::always_inline]] inline vf<Arch> poly_table32(vf<Arch> x, const PolyTable32& t) {
   using B = vf<Arch>;
   const vi<Arch> idx = _mm512_cvttps_epi32(fmadd<Arch>(x, B(t.scale), B(t.offset)));
-  const auto tab = [&idx](const float* q) { return lut32<Arch>(q, idx); };
-  const B r = x - tab(t.c);
-  B p = tab(t.p[6]);
-  for (int j = 5; j >= 0; --j) p = fmadd<Arch>(p, r, tab(t.p[j]));
-  return p;
+  const B r = x - lut32<Arch>(t.c, idx);
+  return lut32_horner<Arch>(idx, r, t.p[0], t.p[1], t.p[2], t.p[3], t.p[4], t.p[5], t.p[6]);
+}
+
+// The table fast path of an activation: on AVX-512, when no lane has |x| > t.amax (NaN lanes
+// stay: they come out NaN), y = the table at x (kAbs: at |x|, for the even sigmoid' and tanh')
+// and true; otherwise false and the caller's exp form runs for the whole vector.
+template <class Arch, bool kAbs = false>
+inline bool by_table(vf<Arch> x, const PolyTable32& t, vf<Arch>& y) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    const vf<Arch> ax = xsimd::abs(x);
+    if (xsimd::any(ax > vf<Arch>(t.amax))) return false;
+    y = poly_table32<Arch>(kAbs ? ax : x, t);
+    return true;
+  } else {
+    return false;
+  }
 }
 
 }  // namespace act_detail
@@ -434,11 +446,7 @@ struct Act<Activation::sigmoid, Arch> {
   // dx = dy * sigmoid'(x); |x| > 87 (sigmoid' < 2^-125, e^-|x| about to be subnormal): rare
   // lanes in double (act_detail::grad_rare_lanes).
   static B grad(B x, B dy, B a) {
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      const B ax = xsimd::abs(x);
-      if (!xsimd::any(ax > B(act_detail::kSigmoidPrime.amax)))
-        return dy * act_detail::poly_table32<Arch>(ax, act_detail::kSigmoidPrime);
-    }
+    if (B t; act_detail::by_table<Arch, true>(x, act_detail::kSigmoidPrime, t)) return dy * t;
     B r;
     xsimd::batch_bool<float, Arch> rare;
     if constexpr (kHasFma<Arch>) {
@@ -499,14 +507,8 @@ template <class Arch>
   // op but returns the other operand for a NaN).
   const B a = xsimd::min(B(kAMax), xsimd::abs(x));
   const vi<Arch> idx = as_int<Arch>(a + B(0.75f)) >> 20;  // a + 0.75 > 0: logical = arithmetic
-  const auto tab = [&idx](const float* t) { return lut32<Arch>(t, idx); };
-  const B r = a - tab(kC);
-  B p = tab(kP5);
-  p = fmadd<Arch>(p, r, tab(kP4));
-  p = fmadd<Arch>(p, r, tab(kP3));
-  p = fmadd<Arch>(p, r, tab(kP2));
-  p = fmadd<Arch>(p, r, tab(kP1));
-  p = fmadd<Arch>(p, r, tab(kP0));
+  const B r = a - lut32<Arch>(kC, idx);
+  const B p = lut32_horner<Arch>(idx, r, kP0, kP1, kP2, kP3, kP4, kP5);
   // p >= 0 or NaN: p | (x & sign) (vpternlogd 0xF8 = A | (B & C)); keeps -0.
   return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(p), _mm512_castps_si512(x),
                                                        _mm512_set1_epi32(std::int32_t(0x80000000u)), 0xF8));
@@ -584,10 +586,7 @@ struct Act<Activation::tanh, Arch> {
   // dx = dy * tanh'(x); |x| > 43 (E = e^-2|x| about to be subnormal): rare lanes in double.
   static B grad(B x, B dy, B a) {
     const B ax = xsimd::abs(x);
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      if (!xsimd::any(ax > B(act_detail::kTanhPrime.amax)))
-        return dy * act_detail::poly_table32<Arch>(ax, act_detail::kTanhPrime);
-    }
+    if (B t; act_detail::by_table<Arch, true>(x, act_detail::kTanhPrime, t)) return dy * t;
     B r;
     if constexpr (kHasFma<Arch>) {
       r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch, false>(act_detail::neg_abs_min<Arch>(x + x, 104.0f)));
@@ -673,10 +672,7 @@ struct Act<Activation::silu, Arch> {
   // x * sigmoid(x): sigmoid as above, pre-scaled by 2^64 for x < -64 so x*e^x keeps its
   // precision when it is (near) subnormal. silu(-inf) = -0, silu(+inf) = +inf.
   static B f(B x, B) {
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      if (!xsimd::any(xsimd::abs(x) > B(act_detail::kSilu.amax)))
-        return act_detail::poly_table32<Arch>(x, act_detail::kSilu);
-    }
+    if (B t; act_detail::by_table<Arch>(x, act_detail::kSilu, t)) return t;
     const auto deep = x < B(-64.0f);
     if (!xsimd::any(deep)) {  // typical data: no pre-scaling needed (NaN flows through e)
       if constexpr (kHasFma<Arch>) {
@@ -720,10 +716,7 @@ struct Act<Activation::silu, Arch> {
   // compensation): x >= 0: (1 - q)(1 + x q); x < 0: q (1 + x (1 - q)), the bracket by one FMA
   // (near the root it cancels to ~|x| 2^-24 absolute, times q = 0.22: ~2e-8).
   static B grad(B x, B dy, B a) {
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      if (!xsimd::any(xsimd::abs(x) > B(act_detail::kSiluPrime.amax)))
-        return dy * act_detail::poly_table32<Arch>(x, act_detail::kSiluPrime);
-    }
+    if (B t; act_detail::by_table<Arch>(x, act_detail::kSiluPrime, t)) return dy * t;
     const auto neg = x < B(0.0f);
     B r;
     if constexpr (kHasFma<Arch>) {
@@ -789,14 +782,8 @@ inline vf<Arch> G_of(vf<Arch> a) {
     alignas(64) static constexpr float kP5[32] = {-1.569967531e-02f, -5.751642864e-03f, -2.304607304e-03f, -1.000122167e-03f, -4.658544203e-04f, -2.310230921e-04f, -1.210930786e-04f, -6.665972614e-05f, -3.832256698e-05f, -2.289661643e-05f, -1.415694987e-05f, -9.025025065e-06f, -5.913119367e-06f, -3.970680154e-06f, -2.726085995e-06f, -1.909502544e-06f, -1.362075182e-06f, -9.878116316e-07f, -7.273033589e-07f, -5.429676548e-07f, -4.105444020e-07f, -3.140790170e-07f, -2.428968457e-07f, -1.897410158e-07f, -1.496044604e-07f, -1.189845378e-07f, -9.539925827e-08f, -7.706865546e-08f, -6.270177266e-08f, -5.135241565e-08f, -4.232014916e-08f, -3.508163715e-08f};
     // NaN converts to 0x80000000 (index 0); the polynomial still yields NaN through r.
     const vi<Arch> idx = _mm512_cvttps_epi32(a * B(32.0f / 15.0f));
-    const auto tab = [&idx](const float* t) { return lut32<Arch>(t, idx); };
-    const B r = a - tab(kC);  // |r| <= 0.235 (exact for a >= 0.12, else within 2^-26)
-    B p = tab(kP5);
-    p = fmadd<Arch>(p, r, tab(kP4));
-    p = fmadd<Arch>(p, r, tab(kP3));
-    p = fmadd<Arch>(p, r, tab(kP2));
-    p = fmadd<Arch>(p, r, tab(kP1));
-    return fmadd<Arch>(p, r, tab(kP0));
+    const B r = a - lut32<Arch>(kC, idx);  // |r| <= 0.235 (exact for a >= 0.12, else within 2^-26)
+    return lut32_horner<Arch>(idx, r, kP0, kP1, kP2, kP3, kP4, kP5);
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
     // AVX2 (vpermps: 8 entries): 8 intervals, log-spaced in u = a + 1 (index = exponent and
     // first mantissa bit of u: a in [0, .5), [.5, 1), [1, 2), [2, 3), [3, 5), [5, 7), [7, 11),
@@ -1005,10 +992,7 @@ struct Act<Activation::softplus, Arch> {
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|) (select, not max, so NaN propagates):
   // <= 2 ULP; softplus(-inf) = 0, softplus(+inf) = +inf.
   static B f(B x, B) {
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      if (!xsimd::any(xsimd::abs(x) > B(act_detail::kSoftplus.amax)))
-        return act_detail::poly_table32<Arch>(x, act_detail::kSoftplus);
-    }
+    if (B t; act_detail::by_table<Arch>(x, act_detail::kSoftplus, t)) return t;
     const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) +
                 act_detail::log1p_unit<Arch>(
                     kHasFma<Arch> ? act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f))

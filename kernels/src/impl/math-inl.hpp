@@ -191,6 +191,18 @@ inline vf<Arch> lut32(const float* t, vi<Arch> idx) {
   return _mm512_permutex2var_ps(_mm512_load_ps(t), idx, _mm512_load_ps(t + 16));
 }
 
+// c0[idx] + r (c1[idx] + r (... + r cn[idx])) per lane, by Horner (fmadd) from the top: the
+// piecewise polynomial tables (tanh_table, gelu's G_of, act_detail::poly_table32). Coefficient
+// tables lowest degree first, each 32 floats read by lut32.
+template <class Arch>
+inline vf<Arch> lut32_horner(vi<Arch> idx, vf<Arch>, const float* cn) {
+  return lut32<Arch>(cn, idx);
+}
+template <class Arch, class... T>
+inline vf<Arch> lut32_horner(vi<Arch> idx, vf<Arch> r, const float* c0, const float* c1, T... rest) {
+  return fmadd<Arch>(lut32_horner<Arch>(idx, r, c1, rest...), r, lut32<Arch>(c0, idx));
+}
+
 // 2^(k/32) = kExp2Frac32[k] + kExp2Frac32Lo[k] (the second: the first's rounding error, so the
 // pair carries ~48 bits) for the table-driven exps (exp_fast in act-inl.hpp, exp_tab_keep in
 // softmax-inl.hpp), indexed by lut32 with the low 5 bits of a 1.5*2^18-shifted argument.
