@@ -45,13 +45,13 @@ namespace simdense::SIMDENSE_NS {
 namespace act_detail {
 
 template <class Arch>
-inline vf<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
+SIMDENSE_INLINE vf<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
   // 64 where m (the lanes whose result may be subnormal), else 0.
   return xsimd::select(m, vf<Arch>(64.0f), vf<Arch>(0.0f));
 }
 
 template <class Arch>
-inline vf<Arch> unscale(vf<Arch> y, xsimd::batch_bool<float, Arch> m) {
+SIMDENSE_INLINE vf<Arch> unscale(vf<Arch> y, xsimd::batch_bool<float, Arch> m) {
   return xsimd::select(m, y * vf<Arch>(0x1p-64f), y);
 }
 
@@ -63,17 +63,17 @@ struct SigParts {
   using B = vf<Arch>;
   B d, derr, p0;
   SigParts() = default;
-  explicit SigParts(B e) {
+  SIMDENSE_INLINE explicit SigParts(B e) {
     d = B(1.0f) + e;
     derr = (B(1.0f) - d) + e;  // exact: 1 >= e
     p0 = recip_approx<Arch>(d);
   }
   // 1/(1 + e) to ~0.5 ULP.
-  B p() const { return quot(B(1.0f)); }
+  SIMDENSE_INLINE B p() const { return quot(B(1.0f)); }
   // num / (1 + e) to ~0.5 ULP of the quotient: q = num*p0, then q + (num - q d - q derr)/d
   // with 1/d ~ p0 (the residual num - q d is exact by FMA). This is a Newton step: it squares
   // the relative error of p0 (2^-14 from vrcp14ps gives 2^-28), so p0 need not be exact.
-  B quot(B num) const {
+  SIMDENSE_INLINE B quot(B num) const {
     const B q = num * p0;
     const B res = fnmadd<Arch>(q, derr, fnmadd<Arch>(q, d, num));
     return fmadd<Arch>(res, p0, q);
@@ -83,7 +83,7 @@ struct SigParts {
 // sigmoid(v) (times 2^64 on `deep` lanes, which must have v < 0), v = vh + vl carried in two
 // floats; also returns e^-|v| (same scaling) and the SigParts for derivative formulas.
 template <class Arch>
-inline vf<Arch> sigmoid_hl(vf<Arch> vh, vf<Arch> vl, xsimd::batch_bool<float, Arch> deep,
+SIMDENSE_INLINE vf<Arch> sigmoid_hl(vf<Arch> vh, vf<Arch> vl, xsimd::batch_bool<float, Arch> deep,
                            vf<Arch>& out_es, SigParts<Arch>& sp) {
   using B = vf<Arch>;
   const auto neg = vh < B(0.0f);
@@ -104,7 +104,7 @@ inline vf<Arch> sigmoid_hl(vf<Arch> vh, vf<Arch> vl, xsimd::batch_bool<float, Ar
 // 1/u suffices) and s = f/(2 + f) is the rounded quotient corrected by one FMA residual step
 // (relative error ~2^-28 from vrcp14ps). NaN propagates.
 template <class Arch>
-inline vf<Arch> log1p_unit(vf<Arch> e) {
+SIMDENSE_INLINE vf<Arch> log1p_unit(vf<Arch> e) {
   using B = vf<Arch>;
   const B u = B(1.0f) + e;
   const auto k1 = u >= B(0x1.6a09e6p+0f);  // k = 1 in musl's reduction (m = u/2)
@@ -152,7 +152,7 @@ __attribute__((noinline, cold)) vf<Arch> grad_rare_lanes(vf<Arch> r, vf<Arch> x,
 // e^(-k|v|) in double for the rare lanes above, |v| clamped to 700/k for finite v (no std::min
 // or std::isinf here: non-template inline helpers are an ODR hazard in ISA TUs), 0 at +-inf.
 template <class Arch>
-inline double rare_exp_neg(double v, double k) {
+SIMDENSE_INLINE double rare_exp_neg(double v, double k) {
   const double av = std::fabs(v);
   if (av > 1e300) return 0.0;  // +-inf
   return std::exp(-k * (av < 700.0 / k ? av : 700.0 / k));
@@ -161,7 +161,7 @@ inline double rare_exp_neg(double v, double k) {
 // r with the lanes x < lim (the rare ones, where f'(x) leaves float's normal range) replaced
 // by fd(x, dy, alpha) in double (grad_rare_lanes); typical data only pays the compare.
 template <class Arch, class FD>
-inline vf<Arch> fix_rare_below(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a, float lim, FD fd) {
+SIMDENSE_INLINE vf<Arch> fix_rare_below(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a, float lim, FD fd) {
   const auto rare = x < vf<Arch>(lim);
   return xsimd::any(rare) ? grad_rare_lanes<Arch>(r, x, dy, a, rare, fd) : r;
 }
@@ -171,7 +171,7 @@ inline vf<Arch> fix_rare_below(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a, 
 // returns a NaN z). (AVX-512 vrangeps would do it in one op but returns the other operand for
 // a quiet NaN, measured here.)
 template <class Arch>
-inline vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
+SIMDENSE_INLINE vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
   const vf<Arch> z = as_float<Arch>(as_int<Arch>(x) | vi<Arch>(std::int32_t(0x80000000u)));
   return xsimd::max(vf<Arch>(-lim), z);
 }
@@ -198,7 +198,7 @@ inline vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
 // runs that showed no gain from the table; those runs predate the vzeroupper fix (entry-inl.hpp),
 // whose ~200 ns per call dominated them, so the choice is unmeasured, kept for unchanged results.
 template <class Arch, bool kTable = true>
-inline vf<Arch> exp_fast(vf<Arch> zc) {
+SIMDENSE_INLINE vf<Arch> exp_fast(vf<Arch> zc) {
   using B = vf<Arch>;
   if constexpr (kTable && std::is_base_of_v<xsimd::avx512f, Arch>) {
     const B shifter(0x1.8p18f);  // ulp 1/32: adding it rounds to a multiple of 1/32
@@ -223,7 +223,7 @@ inline vf<Arch> exp_fast(vf<Arch> zc) {
 
 // select(m, a, 1 - a): AVX-512 folds the select into a masked subtract.
 template <class Arch>
-inline vf<Arch> select_a_or_1ma(xsimd::batch_bool<float, Arch> m, vf<Arch> a) {
+SIMDENSE_INLINE vf<Arch> select_a_or_1ma(xsimd::batch_bool<float, Arch> m, vf<Arch> a) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     return _mm512_mask_sub_ps(a, __mmask16(~__mmask16(m)), _mm512_set1_ps(1.0f), a);
   } else {
@@ -240,7 +240,7 @@ inline vf<Arch> select_a_or_1ma(xsimd::batch_bool<float, Arch> m, vf<Arch> a) {
 // select: for |x| < 2^-25, n = 0, t = x and em rounds to x (subnormal x: t^2 underflows to 0);
 // -0 gives +0 (elu returns x itself there).
 template <class Arch>
-inline vf<Arch> expm1_neg_fast(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> expm1_neg_fast(vf<Arch> x) {
   using B = vf<Arch>;
   const B z = xsimd::max(B(-17.5f), x);  // NaN kept
   const B n = xsimd::max(round_log2e<Arch>(z), B(-24.0f));
@@ -268,7 +268,7 @@ inline vf<Arch> expm1_neg_fast(vf<Arch> x) {
 // cancellation (unlike s(1 - s) with s = sigmoid(v) rounded near 1): <= 3 ULP over every float
 // (measured, avx512). tanh'(x) = 4 sigmoid'(2x).
 template <class Arch, bool kTable = true>
-inline vf<Arch> sigmoid_prime_z(vf<Arch> z) {
+SIMDENSE_INLINE vf<Arch> sigmoid_prime_z(vf<Arch> z) {
   using B = vf<Arch>;
   const B e = exp_fast<Arch, kTable>(z);
   const B d = B(1.0f) + e;
@@ -286,7 +286,7 @@ inline vf<Arch> sigmoid_prime_z(vf<Arch> z) {
 // 1 ULP for x >= 0). kComp = true: SigParts::quot (d's rounding error folded back too): <= 1
 // ULP, for silu, whose product x q rounds once more.
 template <class Arch, bool kComp, bool kTable = true>
-inline vf<Arch> sigmoid_fast(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x) {
   using B = vf<Arch>;
   const B e = exp_fast<Arch, kTable>(neg_abs_min<Arch>(x, 104.0f));
   B q;
@@ -384,7 +384,7 @@ inline constexpr PolyTable32 kSoftplus = {
      {9.412643465e-08f, 1.712012079e-07f, 3.109263673e-07f, 5.631568456e-07f, 1.014935037e-06f, 1.812407390e-06f, 3.181457714e-06f, 5.405079719e-06f, 8.604473805e-06f, 1.187410817e-05f, 1.079789581e-05f, -7.230954907e-06f, -6.278925139e-05f, -1.470168936e-04f, -1.309080690e-04f, 1.324459445e-04f, 3.431093646e-04f, 1.324464247e-04f, -1.309078798e-04f, -1.470169809e-04f, -6.278936053e-05f, -7.231001746e-06f, 1.079788672e-05f, 1.187411090e-05f, 8.604476534e-06f, 5.405081993e-06f, 3.181459761e-06f, 1.812409096e-06f, 1.014935719e-06f, 5.631570161e-07f, 3.109265094e-07f, 1.712013642e-07f}}};
 
 template <class Arch>
-[[gnu::always_inline]] inline vf<Arch> poly_table32(vf<Arch> x, const PolyTable32& t) {
+SIMDENSE_INLINE vf<Arch> poly_table32(vf<Arch> x, const PolyTable32& t) {
   using B = vf<Arch>;
   const vi<Arch> idx = _mm512_cvttps_epi32(fmadd<Arch>(x, B(t.scale), B(t.offset)));
   const B r = x - lut32<Arch>(t.c, idx);
@@ -395,7 +395,7 @@ template <class Arch>
 // stay: they come out NaN), y = the table at x (kAbs: at |x|, for the even sigmoid' and tanh')
 // and true; otherwise false and the caller's exp form runs for the whole vector.
 template <class Arch, bool kAbs = false>
-inline bool by_table(vf<Arch> x, const PolyTable32& t, vf<Arch>& y) {
+SIMDENSE_INLINE bool by_table(vf<Arch> x, const PolyTable32& t, vf<Arch>& y) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     const vf<Arch> ax = xsimd::abs(x);
     if (xsimd::any(ax > vf<Arch>(t.amax))) return false;
@@ -414,8 +414,8 @@ struct Act;
 template <class Arch>
 struct Act<Activation::identity, Arch> {
   using B = vf<Arch>;
-  static B f(B x, B) { return x; }
-  static B df(B x, B) { return xsimd::select(xsimd::isnan(x), x, B(1.0f)); }
+  SIMDENSE_INLINE static B f(B x, B) { return x; }
+  SIMDENSE_INLINE static B df(B x, B) { return xsimd::select(xsimd::isnan(x), x, B(1.0f)); }
 };
 
 template <class Arch>
@@ -424,7 +424,7 @@ struct Act<Activation::sigmoid, Arch> {
   // e = e^-|x| never overflows; sigmoid = 1/(1+e) (x >= 0) or e/(1+e) (x < 0), the division
   // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
   // the last rounding). Subnormal results come straight from the subnormal e.
-  static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B) {
     if constexpr (kHasFma<Arch>) {
       return act_detail::sigmoid_fast<Arch, false>(x);
     } else {
@@ -434,7 +434,7 @@ struct Act<Activation::sigmoid, Arch> {
     }
   }
   // sigmoid'(x) = e/(1+e)^2 = (e*p)*p (never s(1-s), which is 0 for large |x|).
-  static B df(B x, B) {
+  SIMDENSE_INLINE static B df(B x, B) {
     if constexpr (kHasFma<Arch>) {
       return act_detail::sigmoid_prime_z<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f));
     } else {
@@ -445,7 +445,7 @@ struct Act<Activation::sigmoid, Arch> {
   }
   // dx = dy * sigmoid'(x); |x| > 87 (sigmoid' < 2^-125, e^-|x| about to be subnormal): rare
   // lanes in double (act_detail::grad_rare_lanes).
-  static B grad(B x, B dy, B a) {
+  SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch, true>(x, act_detail::kSigmoidPrime, t)) return dy * t;
     B r;
     xsimd::batch_bool<float, Arch> rare;
@@ -489,10 +489,10 @@ namespace tanh_detail {
 //   g++ -O2 -std=c++17 bench/tools/gen_tanh_table.cpp -o /tmp/gen && /tmp/gen
 constexpr float kAMax = 9.09375f;
 
-// always_inline: GCC otherwise calls it out of line from the loops (and from the fused dense
-// kernels), spilling x and reloading the 14 table registers per call.
+// SIMDENSE_INLINE (as every helper here, see impl/arch.hpp): GCC otherwise calls it out of line
+// from the loops (and from the fused dense kernels), reloading the 14 table registers per call.
 template <class Arch>
-[[gnu::always_inline]] inline vf<Arch> tanh_table(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> tanh_table(vf<Arch> x) {
   using B = vf<Arch>;
   // Generated by bench/tools/gen_tanh_table.cpp: kAMax = 9.09375, degree 5, interval k at
   // position (k + 20) mod 32 (positions of the unused k = 30, 31 repeat interval 29).
@@ -525,7 +525,7 @@ struct Act<Activation::tanh, Arch> {
   // |x| > 0.9: 1 - q, q = 2E/(1 + E) <= 0.285, E = e^-2|x| (never overflows; it underflows to 0
   // where tanh rounds to 1), with 1 + E and the division compensated (SigParts) so only E's own
   // error (<= 1 ULP, scaled by q <= 0.285) and the final rounding remain.
-  static B small(B ax) {
+  SIMDENSE_INLINE static B small(B ax) {
     const B s = ax * ax;
     B p(-5.203526816e-04f);
     p = fmadd<Arch>(p, s, B(2.751653315e-03f));
@@ -537,12 +537,12 @@ struct Act<Activation::tanh, Arch> {
     return fmadd<Arch>(ax * s, p, ax);
   }
   // 1 - 2E/(1 + E) for |x| (NaN propagates); E = e^-2|x| from exp_fast, 2|x| clamped at 104.
-  static B big(B x) {
+  SIMDENSE_INLINE static B big(B x) {
     const B E = act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x + x, 104.0f));
     const act_detail::SigParts<Arch> sp(E);
     return fnmadd<Arch>(B(2.0f), sp.quot(E), B(1.0f));  // 2q exact: one rounding
   }
-  static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B) {
     if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) return tanh_detail::tanh_table<Arch>(x);
     const B ax = xsimd::abs(x);
     if constexpr (kHasFma<Arch>) {
@@ -569,7 +569,7 @@ struct Act<Activation::tanh, Arch> {
     }
   }
   // tanh'(x) = 4E/(1+E)^2, E = e^-2|x| (pre-scaled by 2^64 where 4E is near the subnormal range).
-  static B df(B x, B) {
+  SIMDENSE_INLINE static B df(B x, B) {
     const B ax = xsimd::abs(x);
     const auto deep = ax > B(40.0f);
     const B hi = B(-2.0f) * ax;
@@ -584,7 +584,7 @@ struct Act<Activation::tanh, Arch> {
     return act_detail::unscale<Arch>(B(4.0f) * ((Es * sp.p()) * sp.p()), deep);
   }
   // dx = dy * tanh'(x); |x| > 43 (E = e^-2|x| about to be subnormal): rare lanes in double.
-  static B grad(B x, B dy, B a) {
+  SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     const B ax = xsimd::abs(x);
     if (B t; act_detail::by_table<Arch, true>(x, act_detail::kTanhPrime, t)) return dy * t;
     B r;
@@ -612,9 +612,9 @@ struct Act<Activation::relu, Arch> {
   // max(0, x) in this operand order: (v)maxps returns its second operand when the compare
   // 0 > x is false, i.e. x itself for x >= 0, -0 and NaN (max(x, 0) would turn NaN into 0), so
   // one instruction is select(x < 0, 0, x) exactly; relu(-0) = -0.
-  static B f(B x, B) { return xsimd::max(B(0.0f), x); }
+  SIMDENSE_INLINE static B f(B x, B) { return xsimd::max(B(0.0f), x); }
   // relu'(x) = 1 for x > 0, 0 for x <= 0 (0 at 0), NaN for NaN.
-  static B df(B x, B) {
+  SIMDENSE_INLINE static B df(B x, B) {
     return xsimd::select(xsimd::isnan(x), x, xsimd::select(x > B(0.0f), B(1.0f), B(0.0f)));
   }
 };
@@ -623,9 +623,9 @@ template <class Arch>
 struct Act<Activation::leaky_relu, Arch> {
   using B = vf<Arch>;
   // alpha*x for x < 0 (one rounding: exact product rounded), x otherwise; leaky(-0) = -0.
-  static B f(B x, B a) { return xsimd::select(x < B(0.0f), a * x, x); }
+  SIMDENSE_INLINE static B f(B x, B a) { return xsimd::select(x < B(0.0f), a * x, x); }
   // 1 for x > 0, alpha for x <= 0 (alpha at 0, like relu's 0), NaN for NaN.
-  static B df(B x, B a) {
+  SIMDENSE_INLINE static B df(B x, B a) {
     return xsimd::select(xsimd::isnan(x), x, xsimd::select(x > B(0.0f), B(1.0f), a));
   }
 };
@@ -635,7 +635,7 @@ struct Act<Activation::elu, Arch> {
   using B = vf<Arch>;
   // alpha*expm1(x) for x < 0, x otherwise: <= 1 ULP for alpha = 1 (one more rounding for other
   // alpha); elu(-inf) = -alpha, elu(-0) = -0.
-  static B f(B x, B a) {
+  SIMDENSE_INLINE static B f(B x, B a) {
     if constexpr (kHasFma<Arch>) {
       return xsimd::select(x < B(0.0f), a * act_detail::expm1_neg_fast<Arch>(x), x);
     } else {
@@ -643,13 +643,13 @@ struct Act<Activation::elu, Arch> {
     }
   }
   // alpha*e^x for x < 0 (<= 1 ULP for alpha = 1), 1 for x >= 0.
-  static B df(B x, B a) {
+  SIMDENSE_INLINE static B df(B x, B a) {
     return xsimd::select(xsimd::isnan(x), x,
                          xsimd::select(x < B(0.0f), a * exp<Arch>(x), B(1.0f)));
   }
   // dx = dy * elu'(x). Rare lanes in double: x < -87 (e^x about to be subnormal) or alpha e^x
   // below the normal range (a tiny alpha), where rounding alpha e^x first would lose dx.
-  static B grad(B x, B dy, B a) {
+  SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     const auto neg = x < B(0.0f);
     // x >= 0 lanes are discarded; -104 clamps where e^x rounds to 0 (and -inf), NaN kept.
     const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xsimd::max(B(-104.0f), xsimd::min(x, B(0.0f))))
@@ -671,7 +671,7 @@ struct Act<Activation::silu, Arch> {
   using B = vf<Arch>;
   // x * sigmoid(x): sigmoid as above, pre-scaled by 2^64 for x < -64 so x*e^x keeps its
   // precision when it is (near) subnormal. silu(-inf) = -0, silu(+inf) = +inf.
-  static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B) {
     if (B t; act_detail::by_table<Arch>(x, act_detail::kSilu, t)) return t;
     const auto deep = x < B(-64.0f);
     if (!xsimd::any(deep)) {  // typical data: no pre-scaling needed (NaN flows through e)
@@ -691,7 +691,7 @@ struct Act<Activation::silu, Arch> {
   }
   // silu'(x) = [(1+e) + x e]/(1+e)^2 (x >= 0), e [(1+e) + x]/(1+e)^2 (x < 0), e = e^-|x|.
   // Root at x = -1.2785: there the bracket cancels (absolute error ~1e-8).
-  static B df(B x, B) {
+  SIMDENSE_INLINE static B df(B x, B) {
     const B xc = xsimd::min(xsimd::max(x, B(-200.0f)), B(200.0f));
     const auto deep = x < B(-64.0f);
     const auto neg = x < B(0.0f);
@@ -715,7 +715,7 @@ struct Act<Activation::silu, Arch> {
   // FMA ISAs: silu' = s (1 + x (1 - s)) with q = sigmoid(-|x|) <= 1/2 (one Newton step, no
   // compensation): x >= 0: (1 - q)(1 + x q); x < 0: q (1 + x (1 - q)), the bracket by one FMA
   // (near the root it cancels to ~|x| 2^-24 absolute, times q = 0.22: ~2e-8).
-  static B grad(B x, B dy, B a) {
+  SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch>(x, act_detail::kSiluPrime, t)) return dy * t;
     const auto neg = x < B(0.0f);
     B r;
@@ -756,7 +756,7 @@ namespace gelu_detail {
 // product, then an intermediate that may itself be subnormal. The callers clamp |x| so that
 // hi >= -113: n >= -163 stays in scale2's range and n*C1 is exact.
 template <class Arch>
-inline void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
+SIMDENSE_INLINE void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
   n = round_log2e<Arch>(hi);  // |hi| < 2^21
   q = expm1_poly<Arch>(reduce_ln2<Arch>(hi, n) + lo);
 }
@@ -770,7 +770,7 @@ constexpr float kAMax = 14.9f;
 // (Chebyshev interpolant, float coefficients: relative error <= 1.3e-7 including the roundings
 // of the evaluation), coefficients picked by vpermt2ps from two registers per coefficient.
 template <class Arch>
-inline vf<Arch> G_of(vf<Arch> a) {
+SIMDENSE_INLINE vf<Arch> G_of(vf<Arch> a) {
   using B = vf<Arch>;
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     alignas(64) static constexpr float kC[32] = {2.343750000e-01f, 7.031250000e-01f, 1.171875000e+00f, 1.640625000e+00f, 2.109375000e+00f, 2.578125000e+00f, 3.046875000e+00f, 3.515625000e+00f, 3.984375000e+00f, 4.453125000e+00f, 4.921875000e+00f, 5.390625000e+00f, 5.859375000e+00f, 6.328125000e+00f, 6.796875000e+00f, 7.265625000e+00f, 7.734375000e+00f, 8.203125000e+00f, 8.671875000e+00f, 9.140625000e+00f, 9.609375000e+00f, 1.007812500e+01f, 1.054687500e+01f, 1.101562500e+01f, 1.148437500e+01f, 1.195312500e+01f, 1.242187500e+01f, 1.289062500e+01f, 1.335937500e+01f, 1.382812500e+01f, 1.429687500e+01f, 1.476562500e+01f};
@@ -846,7 +846,7 @@ inline vf<Arch> G_of(vf<Arch> a) {
 
 // a = min(|x|, kAMax) (NaN kept), -a^2/2 = hi + lo split exactly, e^(-a^2/2) = 2^n (1 + q).
 template <class Arch>
-inline void gauss_parts(vf<Arch> x, vf<Arch>& a, vf<Arch>& n, vf<Arch>& q) {
+SIMDENSE_INLINE void gauss_parts(vf<Arch> x, vf<Arch>& a, vf<Arch>& n, vf<Arch>& q) {
   using B = vf<Arch>;
   a = xsimd::min(B(kAMax), xsimd::abs(x));  // constant first: a NaN x stays NaN
   const B m = a * B(-0.5f);  // exact
@@ -867,7 +867,7 @@ struct Act<Activation::gelu, Arch> {
   // final rounding. Roundings: G, X, X + Xq (and the subnormal scaling); x - w adds one with
   // w/(x - w) <= 1. a is clamped to kAMax: there w underflows to 0 (x < 0) or is negligible
   // next to x. gelu(-inf) = -0, gelu(+inf) = +inf, +-0 kept (x - w with w = +0), NaN kept.
-  static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B) {
     B a, n, q;
     gelu_detail::gauss_parts<Arch>(x, a, n, q);
     const B X = a * gelu_detail::G_of<Arch>(a);
@@ -879,7 +879,7 @@ struct Act<Activation::gelu, Arch> {
   }
   // gelu'(x) = Phi(x) + x phi(x) = e D for x < 0, 1 - e D for x >= 0, D = G(a) - a phi0,
   // e = e^(-x^2/2) = 2^n (1 + q), phi0 = 1/sqrt(2 pi). Root at x = -0.7518 (D cancels there).
-  static B df(B x, B) {
+  SIMDENSE_INLINE static B df(B x, B) {
     B a, n, q;
     gelu_detail::gauss_parts<Arch>(x, a, n, q);
     const B D = fnmadd<Arch>(a, B(3.989422917e-01f), gelu_detail::G_of<Arch>(a));
@@ -889,7 +889,7 @@ struct Act<Activation::gelu, Arch> {
   // dx = dy * gelu'(x); x < -13 (gelu'(x) ~ x phi(x) about to leave float's normal range):
   // rare lanes in double, Phi(x) + x phi(x) with x clamped at -38 (e^(-x^2/2) stays a positive
   // double, so dy = +-inf gives +-inf); gelu'(-inf) = 0 (dy = inf then gives NaN).
-  static B grad(B x, B dy, B a) {
+  SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     return act_detail::fix_rare_below<Arch>(dy * df(x, a), x, dy, a, -13.0f, [](double v, double g, double) {
       if (v < -1e300) return g * 0.0;
       const double xv = v < -38.0 ? -38.0 : v;
@@ -908,7 +908,7 @@ struct Act<Activation::gelu_tanh, Arch> {
   // v = x (K + Kc x^2), K = sqrt(8/pi), Kc = 0.044715 K, each constant as two floats:
   // x^2 = s + sl and Kc_h s = ph + pl exactly (FMA residuals), m = K_h + ph by 2Sum (max/min
   // form, ph may exceed K_h), the small terms summed into ml, then v = x (mh + ml).
-  static void v_hl(B xc, B& vh, B& vl) {
+  SIMDENSE_INLINE static void v_hl(B xc, B& vh, B& vl) {
     const B kh(1.595769167e+00f), kl(-4.534068054e-08f);
     const B ch(7.135481387e-02f), cl(2.398832466e-09f);
     const B s = xc * xc;
@@ -925,7 +925,7 @@ struct Act<Activation::gelu_tanh, Arch> {
   // 1 + e), neg = v < 0. |x| <= 11 here: beyond, sigmoid(v) rounds to 1 (v > 112) and
   // x sigmoid(v) and its derivative underflow to 0 (|x e^v| < 1e-46 from x = -10.6), and
   // |v| <= 112.5 keeps n >= -163 (scale2's range, n*C1 exact).
-  static void parts(B x, B& xc, B& n, B& q, B& e, xsimd::batch_bool<float, Arch>& neg) {
+  SIMDENSE_INLINE static void parts(B x, B& xc, B& n, B& q, B& e, xsimd::batch_bool<float, Arch>& neg) {
     xc = clamp_nan<Arch>(x, -11.0f, 11.0f);
     B vh, vl;
     v_hl(xc, vh, vl);
@@ -944,7 +944,7 @@ struct Act<Activation::gelu_tanh, Arch> {
   // rounded once and no intermediate is subnormal: no pre-scaling branch); y = w for x < 0,
   // x - w for x >= 0 (w <= x/2: the subtraction at most doubles w's relative error).
   // +inf gives +inf, -inf gives -0, +-0 and NaN are kept.
-  static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B) {
     B xc, n, q, e;
     xsimd::batch_bool<float, Arch> neg;
     parts(x, xc, n, q, e, neg);
@@ -956,7 +956,7 @@ struct Act<Activation::gelu_tanh, Arch> {
   // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
   // x < 0: e [(1+e) + x v'] / (1+e)^2 (e as 2^n (1 + q), the 2^n applied last);
   // x >= 0: [(1+e) + x v' e] / (1+e)^2. Root at -0.7525.
-  static B df(B x, B) {
+  SIMDENSE_INLINE static B df(B x, B) {
     B xc, n, q, e;
     xsimd::batch_bool<float, Arch> neg;
     parts(x, xc, n, q, e, neg);
@@ -974,7 +974,7 @@ struct Act<Activation::gelu_tanh, Arch> {
   // dx = dy * gelu_tanh'(x); x < -9.5 (f' ~ x v' e^v, below 1e-33 and about to leave float's
   // normal range from x = -10.3): rare lanes in double with x clamped at -20 (e^v = e^-603
   // stays a positive double); f'(-inf) = 0.
-  static B grad(B x, B dy, B a) {
+  SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     return act_detail::fix_rare_below<Arch>(dy * df(x, a), x, dy, a, -9.5f, [](double v, double g, double) {
       if (v < -1e300) return g * 0.0;
       const double xv = v < -20.0 ? -20.0 : v;
@@ -991,7 +991,7 @@ struct Act<Activation::softplus, Arch> {
   using B = vf<Arch>;
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|) (select, not max, so NaN propagates):
   // <= 2 ULP; softplus(-inf) = 0, softplus(+inf) = +inf.
-  static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B) {
     if (B t; act_detail::by_table<Arch>(x, act_detail::kSoftplus, t)) return t;
     const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) +
                 act_detail::log1p_unit<Arch>(
@@ -999,9 +999,9 @@ struct Act<Activation::softplus, Arch> {
                                   : exp_neg<Arch>(-xsimd::abs(x)));
     return r;  // NaN x: e, log1p_unit(e) and r are NaN
   }
-  static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
+  SIMDENSE_INLINE static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
   // dx = dy * sigmoid(x); x < -87 (sigmoid(x) about to be subnormal): rare lanes in double.
-  static B grad(B x, B dy, B a) {
+  SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     B r;
     if constexpr (kHasFma<Arch>) {
       r = dy * act_detail::sigmoid_fast<Arch, false, false>(x);
@@ -1025,7 +1025,7 @@ struct HasGrad<A, B, std::void_t<decltype(A::grad(std::declval<B>(), std::declva
     : std::true_type {};
 
 template <class A, class B>
-inline B act_grad(B x, B dy, B alpha) {
+SIMDENSE_INLINE B act_grad(B x, B dy, B alpha) {
   if constexpr (HasGrad<A, B>::value) {
     return A::grad(x, dy, alpha);
   } else {
@@ -1035,7 +1035,7 @@ inline B act_grad(B x, B dy, B alpha) {
 
 // Calls g(Act<F, Arch>{}) for the runtime activation f (one switch per call, not per element).
 template <class Arch, class G>
-inline decltype(auto) with_activation(Activation f, G&& g) {
+SIMDENSE_INLINE decltype(auto) with_activation(Activation f, G&& g) {
   switch (f) {
     case Activation::identity: return g(Act<Activation::identity, Arch>{});
     case Activation::sigmoid: return g(Act<Activation::sigmoid, Arch>{});

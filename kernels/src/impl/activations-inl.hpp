@@ -14,14 +14,14 @@ namespace simdense::SIMDENSE_NS {
 template <Activation F, class Arch>
 void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
-  const auto fn = [a](vf<Arch> v) { return Act<F, Arch>::f(v, a); };
+  const auto fn = [a](vf<Arch> v) SIMDENSE_LAMBDA_INLINE { return Act<F, Arch>::f(v, a); };
   map_unary<Arch, decltype(fn), true>(x, y, n, fn);
 }
 
 template <Activation F, class Arch>
 void act_bwd_kernel(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
-  const auto fn = [a](vf<Arch> v, vf<Arch> g) { return act_grad<Act<F, Arch>>(v, g, a); };
+  const auto fn = [a](vf<Arch> v, vf<Arch> g) SIMDENSE_LAMBDA_INLINE { return act_grad<Act<F, Arch>>(v, g, a); };
   map_binary<Arch, decltype(fn), true>(x, dy, dx, n, fn);
 }
 
@@ -45,7 +45,7 @@ struct FromY {
 template <class Arch, vf<Arch> (*D)(vf<Arch>, vf<Arch>)>
 void act_bwd_y_kernel(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
-  const auto fn = [a](vf<Arch> v, vf<Arch> g) { return g * D(v, a); };
+  const auto fn = [a](vf<Arch> v, vf<Arch> g) SIMDENSE_LAMBDA_INLINE { return g * D(v, a); };
   map_binary<Arch, decltype(fn), true>(y, dy, dx, n, fn);
 }
 

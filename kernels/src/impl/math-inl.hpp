@@ -27,7 +27,7 @@ constexpr bool kHasFma =
 
 // a*b + c, fused (one rounding) on AVX2+FMA and AVX-512; two roundings on SSE2.
 template <class Arch>
-inline vf<Arch> fmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
+SIMDENSE_INLINE vf<Arch> fmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     return _mm512_fmadd_ps(a, b, c);
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
@@ -39,7 +39,7 @@ inline vf<Arch> fmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
 
 // -(a*b) + c, same rounding as fmadd.
 template <class Arch>
-inline vf<Arch> fnmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
+SIMDENSE_INLINE vf<Arch> fnmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     return _mm512_fnmadd_ps(a, b, c);
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
@@ -51,7 +51,7 @@ inline vf<Arch> fnmadd(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
 
 // a*b - c, same rounding as fmadd.
 template <class Arch>
-inline vf<Arch> fmsub(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
+SIMDENSE_INLINE vf<Arch> fmsub(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     return _mm512_fmsub_ps(a, b, c);
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
@@ -64,7 +64,7 @@ inline vf<Arch> fmsub(vf<Arch> a, vf<Arch> b, vf<Arch> c) {
 // a*b - p exactly, where p = a*b rounded (the error of a product): one FMA on AVX2/AVX-512,
 // Dekker's split on SSE2 (exact while |a|, |b| < 2^100 and no underflow).
 template <class Arch>
-inline vf<Arch> prod_err(vf<Arch> a, vf<Arch> b, vf<Arch> p) {
+SIMDENSE_INLINE vf<Arch> prod_err(vf<Arch> a, vf<Arch> b, vf<Arch> p) {
   if constexpr (kHasFma<Arch>) {
     return fmsub<Arch>(a, b, p);
   } else {
@@ -77,37 +77,37 @@ inline vf<Arch> prod_err(vf<Arch> a, vf<Arch> b, vf<Arch> p) {
 }
 
 template <class Arch>
-inline vf<Arch> splat(float v) {
+SIMDENSE_INLINE vf<Arch> splat(float v) {
   return vf<Arch>(v);
 }
 
 // Bit casts.
 template <class Arch>
-inline vi<Arch> as_int(vf<Arch> x) {
+SIMDENSE_INLINE vi<Arch> as_int(vf<Arch> x) {
   return xsimd::bitwise_cast<vi<Arch>>(x);
 }
 template <class Arch>
-inline vf<Arch> as_float(vi<Arch> x) {
+SIMDENSE_INLINE vf<Arch> as_float(vi<Arch> x) {
   return xsimd::bitwise_cast<vf<Arch>>(x);
 }
 
 // Round to nearest integer (ties to even) for |x| < 2^22: the 1.5*2^23 shifter trick.
 template <class Arch>
-inline vf<Arch> round_nearest(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> round_nearest(vf<Arch> x) {
   const vf<Arch> shifter(12582912.0f);  // 1.5 * 2^23
   return (x + shifter) - shifter;
 }
 
 // 2^n as a float for integer-valued n in [-126, 127].
 template <class Arch>
-inline vf<Arch> pow2i(vi<Arch> n) {
+SIMDENSE_INLINE vf<Arch> pow2i(vi<Arch> n) {
   return as_float<Arch>((n + vi<Arch>(127)) << 23);
 }
 
 // min(hi, max(lo, x)) that keeps a NaN x (x86 min/max return the second operand when either
 // is NaN, so the constant goes first).
 template <class Arch>
-inline vf<Arch> clamp_nan(vf<Arch> x, float lo, float hi) {
+SIMDENSE_INLINE vf<Arch> clamp_nan(vf<Arch> x, float lo, float hi) {
   return xsimd::min(vf<Arch>(hi), xsimd::max(vf<Arch>(lo), x));
 }
 
@@ -116,7 +116,7 @@ inline vf<Arch> clamp_nan(vf<Arch> x, float lo, float hi) {
 // every lane has n in [-126, 127] (typical data), else (a rare branch) two factors
 // 2^n1 * 2^n2, n1 = n/2, both normal, the first product exact.
 template <class Arch>
-inline vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
+SIMDENSE_INLINE vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     return _mm512_maskz_scalef_ps(__mmask16(0xffff), p, n);  // maskz: no GCC 12 -Wuninitialized noise
   } else {
@@ -132,7 +132,7 @@ inline vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
 // Round to the nearest integer (ties to even), any magnitude on AVX-512 (vrndscaleps), the
 // shifter trick elsewhere (|x| < 2^22, which the callers' clamps guarantee).
 template <class Arch>
-inline vf<Arch> round_int(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> round_int(vf<Arch> x) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     return _mm512_maskz_roundscale_ps(__mmask16(0xffff), x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   } else {
@@ -143,7 +143,7 @@ inline vf<Arch> round_int(vf<Arch> x) {
 // n = round(z / ln2) for |z| < 2^21: the 1.5*2^23 shifter folded into the FMA that multiplies
 // by 1/ln2 (one operation and a subtract; no vrndscaleps, which is 2 uops on AVX-512).
 template <class Arch>
-inline vf<Arch> round_log2e(vf<Arch> z) {
+SIMDENSE_INLINE vf<Arch> round_log2e(vf<Arch> z) {
   const vf<Arch> shifter(12582912.0f);  // 1.5 * 2^23: adding it rounds to an integer
   return fmadd<Arch>(z, vf<Arch>(1.44269504088896341f), shifter) - shifter;
 }
@@ -151,7 +151,7 @@ inline vf<Arch> round_log2e(vf<Arch> z) {
 // z - n ln2, ln2 = C1 + C2 (two-constant Cody-Waite): C1 = 0.693359375 has 9 significant bits,
 // so n*C1 and z - n*C1 are exact for the |n| <= 255 the callers use; the C2 step rounds once.
 template <class Arch>
-inline vf<Arch> reduce_ln2(vf<Arch> z, vf<Arch> n) {
+SIMDENSE_INLINE vf<Arch> reduce_ln2(vf<Arch> z, vf<Arch> n) {
   const vf<Arch> r = fnmadd<Arch>(n, vf<Arch>(0.693359375f), z);
   return fnmadd<Arch>(n, vf<Arch>(-2.12194440e-4f), r);
 }
@@ -160,7 +160,7 @@ inline vf<Arch> reduce_ln2(vf<Arch> z, vf<Arch> n) {
 // coefficients: relative error of 1 + (r + r^2 P) 1.1e-8 (0.18 ULP). Callers add the 1 (one
 // rounding, exp_poly) or fold it into their own product (gelu's exp_parts).
 template <class Arch>
-inline vf<Arch> expm1_poly(vf<Arch> r) {
+SIMDENSE_INLINE vf<Arch> expm1_poly(vf<Arch> r) {
   using B = vf<Arch>;
   B p(1.392621896e-03f);
   p = fmadd<Arch>(p, r, B(8.363207802e-03f));
@@ -172,21 +172,21 @@ inline vf<Arch> expm1_poly(vf<Arch> r) {
 
 // e^r = 1 + expm1_poly(r), the final + 1 rounding once.
 template <class Arch>
-inline vf<Arch> exp_poly(vf<Arch> r) {
+SIMDENSE_INLINE vf<Arch> exp_poly(vf<Arch> r) {
   return expm1_poly<Arch>(r) + vf<Arch>(1.0f);
 }
 
 // -x by flipping the sign bit. xsimd 8.1's unary minus is 0 - x on AVX-512 (a sign XOR
 // elsewhere), which gives +0 for x = +0: use this where the sign of a zero matters.
 template <class Arch>
-inline vf<Arch> neg(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> neg(vf<Arch> x) {
   return x ^ vf<Arch>(-0.0f);
 }
 
 // t[idx & 31] per lane from a 32-float table (64-byte aligned): one vpermt2ps over two
 // registers (AVX-512 only; the table-driven exps and the tanh / gelu polynomial tables).
 template <class Arch>
-inline vf<Arch> lut32(const float* t, vi<Arch> idx) {
+SIMDENSE_INLINE vf<Arch> lut32(const float* t, vi<Arch> idx) {
   static_assert(std::is_base_of_v<xsimd::avx512f, Arch>, "lut32 needs AVX-512");
   return _mm512_permutex2var_ps(_mm512_load_ps(t), idx, _mm512_load_ps(t + 16));
 }
@@ -195,11 +195,11 @@ inline vf<Arch> lut32(const float* t, vi<Arch> idx) {
 // piecewise polynomial tables (tanh_table, gelu's G_of, act_detail::poly_table32). Coefficient
 // tables lowest degree first, each 32 floats read by lut32.
 template <class Arch>
-inline vf<Arch> lut32_horner(vi<Arch> idx, vf<Arch>, const float* cn) {
+SIMDENSE_INLINE vf<Arch> lut32_horner(vi<Arch> idx, vf<Arch>, const float* cn) {
   return lut32<Arch>(cn, idx);
 }
 template <class Arch, class... T>
-inline vf<Arch> lut32_horner(vi<Arch> idx, vf<Arch> r, const float* c0, const float* c1, T... rest) {
+SIMDENSE_INLINE vf<Arch> lut32_horner(vi<Arch> idx, vf<Arch> r, const float* c0, const float* c1, T... rest) {
   return fmadd<Arch>(lut32_horner<Arch>(idx, r, c1, rest...), r, lut32<Arch>(c0, idx));
 }
 
@@ -228,7 +228,7 @@ alignas(64) inline constexpr float kExp2Frac32Lo[32] = {
 // e^(hi + lo) * 2^k; the shared core of exp and exp_ext (kLo: lo is used; kK: k is used;
 // kNeg: the caller guarantees hi <= 0 or NaN, so only the lower clamp is needed).
 template <class Arch, bool kLo, bool kK, bool kNeg = false>
-inline vf<Arch> exp_impl(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
+SIMDENSE_INLINE vf<Arch> exp_impl(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
   using B = vf<Arch>;
   // Outside [-150, 89] the result is 0 (even after a 2^64 pre-scaling) or +inf. NaN is kept by
   // the clamp and flows through to the result.
@@ -248,7 +248,7 @@ inline vf<Arch> exp_impl(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
 
 // e^x for x <= 0 (or NaN): one clamp less.
 template <class Arch>
-inline vf<Arch> exp_neg(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> exp_neg(vf<Arch> x) {
   return exp_impl<Arch, false, false, true>(x, x, x);
 }
 
@@ -256,7 +256,7 @@ inline vf<Arch> exp_neg(vf<Arch> x) {
 // e^+inf = +inf, overflow (x > 88.7228) gives +inf, never NaN. <= 1 ULP (FMA ISAs; measured
 // by tests/test_math.cpp over all floats).
 template <class Arch>
-inline vf<Arch> exp(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> exp(vf<Arch> x) {
   return exp_impl<Arch, false, false>(x, x, x);
 }
 
@@ -265,7 +265,7 @@ inline vf<Arch> exp(vf<Arch> x) {
 // caller keeps full precision where e^(hi+lo) itself would be subnormal and scales back once.
 // Same polynomial and bound as exp (<= 1 ULP of e^(hi+lo)*2^k on FMA ISAs). NaN propagates.
 template <class Arch>
-inline vf<Arch> exp_ext(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
+SIMDENSE_INLINE vf<Arch> exp_ext(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
   return exp_impl<Arch, true, true>(hi, lo, k);
 }
 
@@ -273,7 +273,7 @@ inline vf<Arch> exp_ext(vf<Arch> hi, vf<Arch> lo, vf<Arch> k) {
 // (rcpps + one Newton step) or exact-rounded (SSE2 division). Callers follow it with an FMA
 // correction step (a Newton step on the residual), which squares the error.
 template <class Arch>
-inline vf<Arch> recip_approx(vf<Arch> d) {
+SIMDENSE_INLINE vf<Arch> recip_approx(vf<Arch> d) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     return _mm512_maskz_rcp14_ps(__mmask16(0xffff), d);
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
@@ -289,7 +289,7 @@ inline vf<Arch> recip_approx(vf<Arch> d) {
 // is, expm1(-inf) = -1, NaN propagates. Positive x is supported up to overflow (+inf above
 // 88.72) with the same construction; its bound is not separately tested.
 template <class Arch>
-inline vf<Arch> expm1(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> expm1(vf<Arch> x) {
   using B = vf<Arch>;
   // Below -17.5, e^x < 2^-25 and e^x - 1 rounds to -1; above 88.8 the result is +inf.
   const B xc = xsimd::min(xsimd::max(x, B(-17.5f)), B(88.8f));
@@ -322,7 +322,7 @@ inline vf<Arch> expm1(vf<Arch> x) {
 // c the correction for the rounding of 1 + x: log1p(f) = f - f^2/2 + s (f^2/2 + R(s^2)) (musl's
 // logf polynomial), ln2 = hi + lo. Shared by log1p and the activations' log1p_unit.
 template <class Arch>
-inline vf<Arch> log1p_reduced(vf<Arch> f, vf<Arch> s, vf<Arch> kf, vf<Arch> c) {
+SIMDENSE_INLINE vf<Arch> log1p_reduced(vf<Arch> f, vf<Arch> s, vf<Arch> kf, vf<Arch> c) {
   using B = vf<Arch>;
   const B z = s * s;
   const B w = z * z;
@@ -338,7 +338,7 @@ inline vf<Arch> log1p_reduced(vf<Arch> f, vf<Arch> s, vf<Arch> kf, vf<Arch> c) {
 // log(1 + x) for x >= -1: <= 1 ULP (FMA ISAs). log1p(-1) = -inf, x < -1 gives NaN,
 // log1p(+inf) = +inf, NaN propagates, log1p(-0) = -0.
 template <class Arch>
-inline vf<Arch> log1p(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> log1p(vf<Arch> x) {
   using B = vf<Arch>;
   using I = vi<Arch>;
   // u = 1 + x rounded; u = 2^k * m with m in [sqrt(1/2), sqrt(2)) (musl's logf reduction).
