@@ -18,20 +18,42 @@ namespace simdense::detail {
   throw std::out_of_range(std::string("simdense::") + fn + ": " + what);
 }
 
+// The checks below are inline compares; building a message is left to these cold, out-of-line
+// helpers, so a passing check costs a compare and a not-taken branch and the wrappers need no
+// string temporaries (relu at n = 16 took 14.5 ns per call with the messages built inline:
+// two calls, six saved registers and a 0x98-byte frame on every call).
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_null(const char* fn, const char* name,
+                                                             const char* count_name, std::size_t count) {
+  fail_arg(fn, std::string(name) + " is null but " + count_name + " = " + std::to_string(count));
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_ld(const char* fn, const char* name, std::size_t ld,
+                                                           std::size_t n) {
+  fail_arg(fn, std::string(name) + " = " + std::to_string(ld) + " is shorter than a row (n = " +
+                   std::to_string(n) + ")");
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_partial_overlap(const char* fn, const char* in_name,
+                                                                        const char* out_name) {
+  fail_arg(fn, std::string(out_name) + " partially overlaps " + in_name +
+                   " (only exact aliasing, in place, is allowed)");
+}
+
+[[noreturn, gnu::cold, gnu::noinline]] inline void fail_overlap(const char* fn, const char* a_name,
+                                                                const char* b_name) {
+  fail_arg(fn, std::string(a_name) + " must not overlap " + b_name);
+}
+
 // A pointer may be null only when it addresses no element.
 inline void check_ptr(const char* fn, const void* p, const char* name, std::size_t count,
                       const char* count_name = "n") {
-  if (p == nullptr && count != 0)
-    fail_arg(fn, std::string(name) + " is null but " + count_name + " = " +
-                     std::to_string(count));
+  if (__builtin_expect(p == nullptr && count != 0, 0)) fail_null(fn, name, count_name, count);
 }
 
 // Row-major m x n with row stride ld: ld must cover a row (when there is one).
 inline void check_ld(const char* fn, std::size_t m, std::size_t n, std::size_t ld,
                      const char* name = "ld") {
-  if (m != 0 && ld < n)
-    fail_arg(fn, std::string(name) + " = " + std::to_string(ld) + " is shorter than a row (n = " +
-                     std::to_string(n) + ")");
+  if (__builtin_expect(m != 0 && ld < n, 0)) fail_ld(fn, name, ld, n);
 }
 
 // Elements spanned by an m x n matrix with row stride ld (0 if empty).
@@ -49,15 +71,12 @@ inline bool overlaps(const float* a, std::size_t na, const float* b, std::size_t
 // Elementwise calls allow exact aliasing (in place) but not a partial overlap.
 inline void check_inplace_or_disjoint(const char* fn, const float* in, const char* in_name,
                                       const float* out, const char* out_name, std::size_t n) {
-  if (in != out && overlaps(in, n, out, n))
-    fail_arg(fn, std::string(out_name) + " partially overlaps " + in_name +
-                     " (only exact aliasing, in place, is allowed)");
+  if (__builtin_expect(in != out && overlaps(in, n, out, n), 0)) fail_partial_overlap(fn, in_name, out_name);
 }
 
 inline void check_disjoint(const char* fn, const float* a, std::size_t na, const char* a_name,
                            const float* b, std::size_t nb, const char* b_name) {
-  if (overlaps(a, na, b, nb))
-    fail_arg(fn, std::string(a_name) + " must not overlap " + b_name);
+  if (__builtin_expect(overlaps(a, na, b, nb), 0)) fail_overlap(fn, a_name, b_name);
 }
 
 }  // namespace simdense::detail

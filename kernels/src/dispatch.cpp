@@ -27,9 +27,6 @@ std::string available_list() {
   return s;
 }
 
-// The active table; null until first use.
-std::atomic<const detail::KernelTable*> g_active{nullptr};
-
 const detail::KernelTable* resolve_initial() {
   const char* env = std::getenv("SIMDENSE_ISA");
   if (env != nullptr && *env != '\0') {
@@ -98,7 +95,7 @@ void set_isa(Isa isa) {
                                 "' is not supported by this CPU; available: " +
                                 available_list());
   }
-  g_active.store(&detail::table_for(isa), std::memory_order_release);
+  detail::g_active.store(&detail::table_for(isa), std::memory_order_release);
 }
 
 void set_isa(std::string_view name) {
@@ -125,9 +122,10 @@ const KernelTable& table_for(Isa isa) {
   return ref::table();
 }
 
-const KernelTable& active() {
-  const KernelTable* t = g_active.load(std::memory_order_acquire);
-  if (t != nullptr) return *t;
+std::atomic<const KernelTable*> g_active{nullptr};
+
+const KernelTable& active_slow() {
+  if (const KernelTable* t = g_active.load(std::memory_order_acquire)) return *t;
   // First use: resolve once (a throwing resolution is retried on the next call, so a bad
   // SIMDENSE_ISA keeps failing loudly). A concurrent set_isa wins over the environment.
   static const KernelTable* const initial = resolve_initial();

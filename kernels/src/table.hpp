@@ -3,6 +3,8 @@
 // never impl/: the SIMD code lives in isa/<isa>.cpp, the scalar reference in ref/.
 #pragma once
 
+#include <atomic>
+
 #include <simdense/isa.hpp>
 
 #include "tables/activations.hpp"
@@ -22,8 +24,17 @@ struct KernelTable {
   DenseKernels dense;
 };
 
+// The active table; null until first use (dispatch.cpp).
+extern std::atomic<const KernelTable*> g_active;
+// First use: resolve SIMDENSE_ISA or the best ISA, once.
+const KernelTable& active_slow();
 // The table of the active ISA (resolved on first use, thread-safe; throws on a bad SIMDENSE_ISA).
-const KernelTable& active();
+// Inline: every public call starts here, and after the first one it is one acquire load.
+inline const KernelTable& active() {
+  const KernelTable* t = g_active.load(std::memory_order_acquire);
+  if (__builtin_expect(t != nullptr, 1)) return *t;
+  return active_slow();
+}
 // The table of a given ISA, which must be supported (checked by the caller).
 const KernelTable& table_for(Isa isa);
 
