@@ -20,8 +20,8 @@ namespace simdense::detail {
 
 // The checks below are inline compares; building a message is left to these cold, out-of-line
 // helpers, so a passing check costs a compare and a not-taken branch and the wrappers need no
-// string temporaries (relu at n = 16 took 14.5 ns per call with the messages built inline:
-// two calls, six saved registers and a 0x98-byte frame on every call).
+// string temporaries (relu at n = 16: 8.3 ns per call with the messages built inline, which
+// cost two calls, six saved registers and a 0x98-byte frame on every call; 5.3 ns now).
 [[noreturn, gnu::cold, gnu::noinline]] inline void fail_null(const char* fn, const char* name,
                                                              const char* count_name, std::size_t count) {
   fail_arg(fn, std::string(name) + " is null but " + count_name + " = " + std::to_string(count));
