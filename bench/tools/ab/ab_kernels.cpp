@@ -27,26 +27,14 @@ constexpr Isa kIsa = Isa::avx512;
 #include "isa/isa-inl.hpp"
 
 namespace simdense::SIMDENSE_NS {
-template <Activation F>
-void run_act(int kind, const float* x, const float* dy, float* y, std::size_t n) {
-  const float alpha = F == Activation::leaky_relu ? 0.01f : 1.0f;
-  if (kind == 0) act_fwd_kernel<F, arch>(x, y, n, alpha);
-  else act_bwd_kernel<F, arch>(x, dy, y, n, alpha);
-}
+// Through this side's kernel table (isa/isa-inl.hpp), the entries the library dispatches to.
 void ab_entry(int kind, int f, const float* x, const float* dy, float* y, std::size_t n) {
-  if (kind == 2) return softmax_rows<arch>(x, y, 1, n, n);
-  if (kind == 3) return log_softmax_rows<arch>(x, y, 1, n, n);
-  switch (Activation(f)) {
-    case Activation::identity: return run_act<Activation::identity>(kind, x, dy, y, n);
-    case Activation::sigmoid: return run_act<Activation::sigmoid>(kind, x, dy, y, n);
-    case Activation::tanh: return run_act<Activation::tanh>(kind, x, dy, y, n);
-    case Activation::relu: return run_act<Activation::relu>(kind, x, dy, y, n);
-    case Activation::leaky_relu: return run_act<Activation::leaky_relu>(kind, x, dy, y, n);
-    case Activation::elu: return run_act<Activation::elu>(kind, x, dy, y, n);
-    case Activation::silu: return run_act<Activation::silu>(kind, x, dy, y, n);
-    case Activation::gelu: return run_act<Activation::gelu>(kind, x, dy, y, n);
-    case Activation::gelu_tanh: return run_act<Activation::gelu_tanh>(kind, x, dy, y, n);
-    case Activation::softplus: return run_act<Activation::softplus>(kind, x, dy, y, n);
+  const float alpha = default_alpha(Activation(f));
+  switch (kind) {
+    case 0: return table.act.fwd[f](x, y, n, alpha);
+    case 1: return table.act.bwd[f](x, dy, y, n, alpha);
+    case 2: return table.softmax.softmax(x, y, 1, n, n);
+    default: return table.softmax.log_softmax(x, y, 1, n, n);
   }
 }
 }  // namespace simdense::SIMDENSE_NS

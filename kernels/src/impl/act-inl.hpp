@@ -263,6 +263,18 @@ SIMDENSE_INLINE vf<Arch> expm1_neg_fast(vf<Arch> x) {
   return fmadd<Arch>(s, em, s - B(1.0f));
 }
 
+// q = e/(1 + e) = sigmoid(-|v|) from e = e^-|v| (FMA ISAs): the quotient by one Newton step on
+// the residual, the rounding of d = 1 + e not compensated (<= 2^-24 relative; SigParts::quot
+// folds it back where a bound needs it). Shared by sigmoid, sigmoid', tanh' and silu'.
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> q_of_e(vf<Arch> e) {
+  using B = vf<Arch>;
+  const B d = B(1.0f) + e;
+  const B r0 = recip_approx<Arch>(d);
+  const B q0 = e * r0;
+  return fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+}
+
 // sigmoid'(v) = q (1 - q) for z = -|v| in [-104, 0] (or NaN), FMA ISAs: q = e/(1 + e) =
 // sigmoid(-|v|) <= 1/2 by one Newton step (no compensation of 1 + e), so 1 - q >= 1/2 has no
 // cancellation (unlike s(1 - s) with s = sigmoid(v) rounded near 1): <= 3 ULP over every float
@@ -270,11 +282,7 @@ SIMDENSE_INLINE vf<Arch> expm1_neg_fast(vf<Arch> x) {
 template <class Arch, bool kTable = true>
 SIMDENSE_INLINE vf<Arch> sigmoid_prime_z(vf<Arch> z) {
   using B = vf<Arch>;
-  const B e = exp_fast<Arch, kTable>(z);
-  const B d = B(1.0f) + e;
-  const B r0 = recip_approx<Arch>(d);
-  const B q0 = e * r0;
-  const B q = fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+  const B q = q_of_e<Arch>(exp_fast<Arch, kTable>(z));
   return q * (B(1.0f) - q);
 }
 
@@ -293,10 +301,7 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x) {
   if constexpr (kComp) {
     q = SigParts<Arch>(e).quot(e);
   } else {
-    const B d = B(1.0f) + e;
-    const B r0 = recip_approx<Arch>(d);
-    const B q0 = e * r0;
-    q = fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+    q = q_of_e<Arch>(e);
   }
   return select_a_or_1ma<Arch>(x < B(0.0f), q);
 }
@@ -720,11 +725,7 @@ struct Act<Activation::silu, Arch> {
     const auto neg = x < B(0.0f);
     B r;
     if constexpr (kHasFma<Arch>) {
-      const B e = act_detail::exp_fast<Arch, false>(act_detail::neg_abs_min<Arch>(x, 104.0f));
-      const B d = B(1.0f) + e;
-      const B r0 = recip_approx<Arch>(d);
-      const B q0 = e * r0;
-      const B q = fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+      const B q = act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch, false>(act_detail::neg_abs_min<Arch>(x, 104.0f)));
       const B omq = B(1.0f) - q;
       const B xc = xsimd::min(x, B(200.0f));  // x = +inf: q = 0, inf * 0; NaN comes through q
       r = dy * (xsimd::select(neg, q, omq) * fmadd<Arch>(xc, xsimd::select(neg, omq, q), B(1.0f)));

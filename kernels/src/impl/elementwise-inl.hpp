@@ -32,13 +32,7 @@ inline void store_stream(float* p, vf<Arch> v) {  // p aligned to sizeof(v)
 // ~6% at 1Mi, not kept.
 inline constexpr std::size_t kPrefetchFloats = 1024;  // 4 KiB ahead
 
-// Inline asm, not _mm_prefetch: GCC 12 silently dropped the __builtin_prefetch from the
-// streaming loops of silu, gelu, gelu_tanh and softplus once their bodies were force-inlined
-// (impl/arch.hpp): silu/avx512/4Mi took 1.8-2.3 ms per call without them, 1.3 with (A/B
-// harness, noisy at this size). A volatile asm is never deleted.
-SIMDENSE_INLINE void prefetch_ahead(const float* p) {
-  asm volatile("prefetcht0 %0" : : "m"(*reinterpret_cast<const char*>(p + kPrefetchFloats)));
-}
+SIMDENSE_INLINE void prefetch_ahead(const float* p) { prefetch<PrefetchTo::kL1>(p + kPrefetchFloats); }
 
 // Elements before the first vector-aligned output address (done with ordinary stores).
 template <class Arch>

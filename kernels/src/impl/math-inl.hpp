@@ -176,6 +176,21 @@ SIMDENSE_INLINE vf<Arch> exp_poly(vf<Arch> r) {
   return expm1_poly<Arch>(r) + vf<Arch>(1.0f);
 }
 
+// Software prefetch of the line holding p: into L1 and below (kL1, prefetcht0) or L2 and below
+// (kL2, prefetcht1). Inline asm, not _mm_prefetch: GCC 12 silently deleted the
+// __builtin_prefetch from the streaming loops of silu, gelu, gelu_tanh and softplus once their
+// bodies were force-inlined (impl/arch.hpp); silu/avx512/4Mi took 1.8-2.3 ms per call without
+// them, 1.3 with. A volatile asm is never deleted. p may point past an array (never faults).
+enum class PrefetchTo { kL1, kL2 };
+template <PrefetchTo kTo>
+SIMDENSE_INLINE void prefetch(const void* p) {
+  if constexpr (kTo == PrefetchTo::kL1) {
+    asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
+  } else {
+    asm volatile("prefetcht1 %0" : : "m"(*static_cast<const char*>(p)));
+  }
+}
+
 // -x by flipping the sign bit. xsimd 8.1's unary minus is 0 - x on AVX-512 (a sign XOR
 // elsewhere), which gives +0 for x = +0: use this where the sign of a zero matters.
 template <class Arch>

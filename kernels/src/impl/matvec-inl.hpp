@@ -207,10 +207,10 @@ inline void axpy_rows4(const float* W, std::size_t ld, const float* v, float* y,
     if constexpr (kPrefetch) {
       for (std::size_t k = 0; k < kLines; ++k) {
         const std::size_t o = j + kPrefetchAhead + 16 * k;
-        _mm_prefetch(reinterpret_cast<const char*>(w0 + o), _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(w1 + o), _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(w2 + o), _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(w3 + o), _MM_HINT_T0);
+        prefetch<PrefetchTo::kL1>(w0 + o);
+        prefetch<PrefetchTo::kL1>(w1 + o);
+        prefetch<PrefetchTo::kL1>(w2 + o);
+        prefetch<PrefetchTo::kL1>(w3 + o);
       }
     }
     B t0 = block(B::load_unaligned(w0 + j), B::load_unaligned(w1 + j), B::load_unaligned(w2 + j),

@@ -441,7 +441,7 @@ template <class Arch, std::size_t kFloats>
 inline void prefetch_next_block(const float* x) {
   const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(x) + kBlock * sizeof(float);
   for (std::size_t b = 0; b < kFloats * sizeof(float); b += 64)
-    _mm_prefetch(reinterpret_cast<const char*>(a + b), _MM_HINT_T1);
+    prefetch<PrefetchTo::kL2>(reinterpret_cast<const char*>(a + b));
 }
 
 // Pass 1 over one block [x, x + n) against the running max m and its reference rf: stores
