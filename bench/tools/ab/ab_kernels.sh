@@ -10,7 +10,8 @@
 # Needs an AVX-512 machine and g++; builds in a temporary directory, touches nothing else.
 # "a/b p25" > 1 means the working tree is faster. Outputs are compared bit for bit.
 # AB_REQUIRE_IDENTICAL=1: exit 1 if any output differs (the ctest smoke run, WORKTREE against
-# itself). Exit 77 (ctest: skipped) without AVX-512, or outside a git checkout for a BASE_REV.
+# itself). AB_B_FLAGS: extra compiler flags for side b only (e.g. AB_B_FLAGS=-fschedule-insns
+# with WORKTREE times a flag against the same source). Exit 77 (ctest: skipped) without AVX-512, or outside a git checkout for a BASE_REV.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 rev=${1:-HEAD}
@@ -34,7 +35,7 @@ src="$root/bench/tools/ab/ab_kernels.cpp"
 g++ "${flags[@]}" -DAB_SIDE=a -DSIMDENSE_NS=isa_a -I"$a_root/kernels/src" -I"$a_root/kernels/include" \
   -c "$src" -o "$tmp/a.o" &
 pid=$!
-g++ "${flags[@]}" -DAB_SIDE=b -DSIMDENSE_NS=isa_b -I"$root/kernels/src" -I"$root/kernels/include" \
+g++ "${flags[@]}" ${AB_B_FLAGS:-} -DAB_SIDE=b -DSIMDENSE_NS=isa_b -I"$root/kernels/src" -I"$root/kernels/include" \
   -c "$src" -o "$tmp/b.o"
 wait "$pid"
 g++ -O2 -std=c++17 -DAB_MAIN -c "$src" -o "$tmp/main.o"

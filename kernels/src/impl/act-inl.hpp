@@ -759,7 +759,7 @@ namespace gelu_detail {
 template <class Arch>
 SIMDENSE_INLINE void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
   n = round_log2e<Arch>(hi);  // |hi| < 2^21
-  q = expm1_poly<Arch>(reduce_ln2<Arch>(hi, n) + lo);
+  q = expm1_poly_estrin<Arch>(reduce_ln2<Arch>(hi, n) + lo);
 }
 
 // |x| is clamped here: gelu(x) underflows to -0 below -14.3 and gelu'(x) below -14.55; the
@@ -918,49 +918,71 @@ struct Act<Activation::gelu_tanh, Arch> {
     const B pl = fmadd<Arch>(ch, sl, fmadd<Arch>(cl, s, prod_err<Arch>(ch, s, ph)));
     const B mh = kh + ph;
     const B merr = (xsimd::max(kh, ph) - mh) + xsimd::min(kh, ph);  // exact (Fast2Sum)
-    const B ml = (merr + pl) + kl;
+    const B ml = merr + (pl + kl);
     vh = xc * mh;
     vl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, vh));
   }
-  // e^-|v| = 2^n (1 + q) and e = that value rounded (0 where 2^n < 2^-126: it only enters
-  // 1 + e), neg = v < 0. |x| <= 11 here: beyond, sigmoid(v) rounds to 1 (v > 112) and
-  // x sigmoid(v) and its derivative underflow to 0 (|x e^v| < 1e-46 from x = -10.6), and
-  // |v| <= 112.5 keeps n >= -163 (scale2's range, n*C1 exact).
-  SIMDENSE_INLINE static void parts(B x, B& xc, B& n, B& q, B& e, xsimd::batch_bool<float, Arch>& neg) {
+  // e^-|v| = 2^n (1 + q), t = 2^max(n, lim) (e = (1 + q) t, rounded, is then e^-|v| or, where
+  // 2^n < 2^lim, a value that only enters 1 + e, which rounds to 1 either way), neg = v < 0.
+  // |x| <= 11 here: beyond, sigmoid(v) rounds to 1 (v > 112) and x sigmoid(v) and its
+  // derivative underflow to 0 (|x e^v| < 1e-46 from x = -10.6), and |v| <= 112.5 keeps
+  // n >= -163 (scale2's range, n*C1 exact). t is never subnormal (a subnormal operand costs a
+  // microcode assist here): AVX-512 vscalefps(1, max(n, -100)); elsewhere the exponent field
+  // of max(n, -127) (2^-127 encodes as +0), built while the polynomial runs.
+  SIMDENSE_INLINE static void parts(B x, B& xc, B& n, B& q, B& t, xsimd::batch_bool<float, Arch>& neg) {
     xc = clamp_nan<Arch>(x, -11.0f, 11.0f);
     B vh, vl;
     v_hl(xc, vh, vl);
     neg = vh < B(0.0f);
     // -|v| = hi + lo: both halves take the sign flip of vh (bit operations; NaN kept).
-    const B sm(-0.0f);
-    const B flip = (vh & sm) ^ sm;
-    gelu_detail::exp_parts<Arch>(vh | sm, vl ^ flip, n, q);
-    // 2^max(n, -127) by the exponent field (2^-127 encodes as +0), built from n while the
-    // polynomial runs: no subnormal e (a subnormal operand costs a microcode assist here).
-    const B t = as_float<Arch>((xsimd::batch_cast<std::int32_t>(xsimd::max(n, B(-127.0f))) +
-                                vi<Arch>(127)) << 23);
-    e = fmadd<Arch>(q, t, t);
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      const __m512i sm = _mm512_set1_epi32(INT32_MIN);
+      const __m512i hb = _mm512_castps_si512(vh);
+      // lo = vl ^ (sign & ~vh): one vpternlogd.
+      const B lo = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(vl), hb, sm, 0xD2));
+      gelu_detail::exp_parts<Arch>(_mm512_castsi512_ps(_mm512_or_si512(hb, sm)), lo, n, q);
+      t = scale2<Arch>(B(1.0f), xsimd::max(n, B(-100.0f)));
+    } else {
+      const B sm(-0.0f);
+      const B flip = (vh & sm) ^ sm;
+      gelu_detail::exp_parts<Arch>(vh | sm, vl ^ flip, n, q);
+      t = as_float<Arch>((xsimd::batch_cast<std::int32_t>(xsimd::max(n, B(-127.0f))) + vi<Arch>(127)) << 23);
+    }
   }
   // w = x sigmoid(-|v|) = 2^n (x + x q) / (1 + e) (the scaling last, so a subnormal result is
   // rounded once and no intermediate is subnormal: no pre-scaling branch); y = w for x < 0,
   // x - w for x >= 0 (w <= x/2: the subtraction at most doubles w's relative error).
   // +inf gives +inf, -inf gives -0, +-0 and NaN are kept.
   SIMDENSE_INLINE static B f(B x, B) {
-    B xc, n, q, e;
+    B xc, n, q, t;
     xsimd::batch_bool<float, Arch> neg;
-    parts(x, xc, n, q, e, neg);
-    const act_detail::SigParts<Arch> sp(e);
-    const B w = scale2<Arch>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
-    // x = +-0: w = +0 (quot's residual step turns -0 into +0), so x - w keeps the sign.
+    parts(x, xc, n, q, t, neg);
+    B w;
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      // AVX-512 throughput form, spending part of the bound's margin (the form below measures
+      // 2 ULP; bound 4 for x >= -4, 16 overall): d = 1 + e as one FMA, (1 + t) + q t, and
+      // num/d by one Newton step on the residual without folding back d's rounding (<= 2^-24
+      // relative).
+      const B d = fmadd<Arch>(t, q, t + B(1.0f));
+      const B p0 = recip_approx<Arch>(d);
+      const B num = fmadd<Arch>(xc, q, xc);
+      const B q0 = num * p0;
+      w = scale2<Arch>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
+    } else {
+      const act_detail::SigParts<Arch> sp(fmadd<Arch>(q, t, t));
+      w = scale2<Arch>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
+    }
+    // x = +-0: w = +0 (the residual step turns -0 into +0), so x - w keeps the sign.
     return xsimd::select(x < B(0.0f), w, x - w);
   }
   // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
   // x < 0: e [(1+e) + x v'] / (1+e)^2 (e as 2^n (1 + q), the 2^n applied last);
   // x >= 0: [(1+e) + x v' e] / (1+e)^2. Root at -0.7525.
   SIMDENSE_INLINE static B df(B x, B) {
-    B xc, n, q, e;
+    B xc, n, q, t;
     xsimd::batch_bool<float, Arch> neg;
-    parts(x, xc, n, q, e, neg);
+    parts(x, xc, n, q, t, neg);
+    const B e = fmadd<Arch>(q, t, t);
     const act_detail::SigParts<Arch> sp(e);
     const B d = sp.d, derr = sp.derr, p = sp.p();
     const B dv =

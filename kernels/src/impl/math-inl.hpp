@@ -170,6 +170,18 @@ SIMDENSE_INLINE vf<Arch> expm1_poly(vf<Arch> r) {
   return fmadd<Arch>(p * r, r, r);
 }
 
+// expm1_poly's polynomial by Estrin instead of Horner: the same coefficients and operation
+// count, a dependency chain of 4 operations instead of 6 (r^2 is computed beside the first
+// pair). For the gelu family (exp_parts), whose long serial chains leave the vector ports idle.
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> expm1_poly_estrin(vf<Arch> r) {
+  using B = vf<Arch>;
+  const B r2 = r * r;
+  const B pa = fmadd<Arch>(r, B(1.666657627e-01f), B(0.5f));
+  const B pb = fmadd<Arch>(r, B(8.363207802e-03f), B(4.166655615e-02f));
+  return fmadd<Arch>(r2, fmadd<Arch>(r2, fmadd<Arch>(r2, B(1.392621896e-03f), pb), pa), r);
+}
+
 // e^r = 1 + expm1_poly(r), the final + 1 rounding once.
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> exp_poly(vf<Arch> r) {
