@@ -69,7 +69,9 @@ int main(int argc, char** argv) {
   const int rounds = lg <= 16 ? 300 : 15;
   std::vector<float> x(n), dy(n), ya(n), yb(n);
   std::mt19937 g(42);
-  std::normal_distribution<float> d(0.0f, 3.0f);  // as bench_activations.cpp
+  // N(0, 3) as bench_activations.cpp; AB_SIGMA=<sd> changes the spread (data-dependent paths).
+  const char* sigma = std::getenv("AB_SIGMA");
+  std::normal_distribution<float> d(0.0f, sigma && *sigma ? std::strtof(sigma, nullptr) : 3.0f);
   for (auto& v : x) v = d(g);
   for (auto& v : dy) v = d(g) / 3.0f;
   const char* names[] = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "silu", "gelu", "gelu_tanh", "softplus"};

@@ -11,7 +11,8 @@
 # "a/b p25" > 1 means the working tree is faster. Outputs are compared bit for bit.
 # AB_REQUIRE_IDENTICAL=1: exit 1 if any output differs (the ctest smoke run, WORKTREE against
 # itself). AB_B_FLAGS: extra compiler flags for side b only (e.g. AB_B_FLAGS=-fschedule-insns
-# with WORKTREE times a flag against the same source). Exit 77 (ctest: skipped) without AVX-512, or outside a git checkout for a BASE_REV.
+# with WORKTREE times a flag against the same source). AB_SIGMA: standard deviation of the
+# normal inputs (default 3, as the benchmarks). Exit 77 (ctest: skipped) without AVX-512, or outside a git checkout for a BASE_REV.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 rev=${1:-HEAD}

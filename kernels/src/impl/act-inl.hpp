@@ -166,6 +166,33 @@ SIMDENSE_INLINE vf<Arch> fix_rare_below(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<
   return xsimd::any(rare) ? grad_rare_lanes<Arch>(r, x, dy, a, rare, fd) : r;
 }
 
+// dy * f'(x) for gelu' and gelu_tanh', whose f'(x) on the tail x < lim (< 0) is P 2^n with P a
+// normal float; fp = f'(x) as float (within its bound on every lane but the tail, where f'(x)
+// is near or below float's normal range). Typical data: dy * fp. On a vector with tail lanes
+// (out of line), the tail lanes take scale2_tiny(dy P, n): dy P rounded, then scaled once, so neither a
+// subnormal f'(x) nor a subnormal operand is formed (each costs a microcode assist of
+// 150-250 cycles on AVX-512; N(0, 12) inputs ran gelu' 29x slower than N(0, 3) when every
+// tail lane went to double); only the lanes where that is not enough go to grad_rare_lanes in
+// double: |dy| > dymax (dy P may overflow, or x lies beyond the caller's float clamp, where
+// the clamped f'(x) times |dy| <= dymax still rounds to 0, as the true value does) and
+// x = -inf (f'(-inf) = 0: dy = inf must give NaN).
+template <class Arch, class FD>
+__attribute__((noinline, cold)) vf<Arch> grad_tail_lanes(vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> fp, vf<Arch> P,
+                                                          vf<Arch> n, xsimd::batch_bool<float, Arch> tail, float dymax,
+                                                          FD fd) {
+  using B = vf<Arch>;
+  B r = xsimd::select(tail, scale2_tiny<Arch>(dy * P, n), dy * xsimd::select(tail, B(1.0f), fp));
+  const auto rare = (tail && (xsimd::abs(dy) > B(dymax))) || (x == B(-std::numeric_limits<float>::infinity()));
+  return xsimd::any(rare) ? grad_rare_lanes<Arch>(r, x, dy, a, rare, fd) : r;
+}
+
+template <class Arch, class FD>
+SIMDENSE_INLINE vf<Arch> grad_tail(vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> fp, vf<Arch> P, vf<Arch> n, float lim,
+                                   float dymax, FD fd) {
+  const auto tail = x < vf<Arch>(lim);
+  return xsimd::any(tail) ? grad_tail_lanes<Arch>(x, dy, a, fp, P, n, tail, dymax, fd) : dy * fp;
+}
+
 // -min(|x|, lim) (NaN kept): the argument of e^-|x| clamped where e^-|x| rounds to 0 anyway,
 // which keeps -inf out of the range reduction: an OR with the sign bit and a max (max(c, z)
 // returns a NaN z). (AVX-512 vrangeps would do it in one op but returns the other operand for
@@ -874,24 +901,34 @@ struct Act<Activation::gelu, Arch> {
     const B X = a * gelu_detail::G_of<Arch>(a);
     // w >= 0 (+0 at x = +-0), so x - w keeps the sign of a zero x under any compiler (clang
     // turned the earlier x + (-w) form into -0 for x = +0).
-    const B w = scale2<Arch>(fmadd<Arch>(X, q, X), n);
+    const B w = scale2_tiny<Arch>(fmadd<Arch>(X, q, X), n);
     // neg, not unary minus (0 - w on AVX-512): gelu(-16.9) must be -0.
     return xsimd::select(x < B(0.0f), neg<Arch>(w), x - w);
   }
   // gelu'(x) = Phi(x) + x phi(x) = e D for x < 0, 1 - e D for x >= 0, D = G(a) - a phi0,
   // e = e^(-x^2/2) = 2^n (1 + q), phi0 = 1/sqrt(2 pi). Root at x = -0.7518 (D cancels there).
-  SIMDENSE_INLINE static B df(B x, B) {
-    B a, n, q;
+  SIMDENSE_INLINE static B df(B x, B a) {
+    B P, n;
+    return dparts(x, a, P, n);
+  }
+  // f'(x) as df, and its x < 0 form as P 2^n (P = D (1 + q)).
+  SIMDENSE_INLINE static B dparts(B x, B, B& P, B& n) {
+    B a, q;
     gelu_detail::gauss_parts<Arch>(x, a, n, q);
     const B D = fnmadd<Arch>(a, B(3.989422917e-01f), gelu_detail::G_of<Arch>(a));
-    const B w = scale2<Arch>(fmadd<Arch>(D, q, D), n);
+    P = fmadd<Arch>(D, q, D);
+    const B w = scale2_tiny<Arch>(P, n);
     return xsimd::select(x < B(0.0f), w, B(1.0f) - w);
   }
   // dx = dy * gelu'(x); x < -13 (gelu'(x) ~ x phi(x) about to leave float's normal range):
-  // rare lanes in double, Phi(x) + x phi(x) with x clamped at -38 (e^(-x^2/2) stays a positive
-  // double, so dy = +-inf gives +-inf); gelu'(-inf) = 0 (dy = inf then gives NaN).
+  // act_detail::grad_tail (dy P scaled once), in double only where |dy| > 100 (the float path
+  // clamps |x| at kAMax = 14.9, where 100 |gelu'| < 4e-46 still rounds to 0): Phi(x) + x phi(x)
+  // with x clamped at -38 (e^(-x^2/2) stays a positive double, so dy = +-inf gives +-inf);
+  // gelu'(-inf) = 0 (dy = inf then gives NaN).
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
-    return act_detail::fix_rare_below<Arch>(dy * df(x, a), x, dy, a, -13.0f, [](double v, double g, double) {
+    B P, n;
+    const B fp = dparts(x, a, P, n);
+    return act_detail::grad_tail<Arch>(x, dy, a, fp, P, n, -13.0f, 100.0f, [](double v, double g, double) {
       if (v < -1e300) return g * 0.0;
       const double xv = v < -38.0 ? -38.0 : v;
       const double phi = std::exp(-0.5 * xv * xv) * 0.39894228040143268;
@@ -967,7 +1004,7 @@ struct Act<Activation::gelu_tanh, Arch> {
       const B p0 = recip_approx<Arch>(d);
       const B num = fmadd<Arch>(xc, q, xc);
       const B q0 = num * p0;
-      w = scale2<Arch>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
+      w = scale2_tiny<Arch>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
     } else {
       const act_detail::SigParts<Arch> sp(fmadd<Arch>(q, t, t));
       w = scale2<Arch>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
@@ -978,7 +1015,12 @@ struct Act<Activation::gelu_tanh, Arch> {
   // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
   // x < 0: e [(1+e) + x v'] / (1+e)^2 (e as 2^n (1 + q), the 2^n applied last);
   // x >= 0: [(1+e) + x v' e] / (1+e)^2. Root at -0.7525.
-  SIMDENSE_INLINE static B df(B x, B) {
+  SIMDENSE_INLINE static B df(B x, B a) {
+    B r, m;
+    return dparts(x, a, r, m);
+  }
+  // f'(x) as df, and as r 2^m (m = n for x < 0, 0 for x >= 0).
+  SIMDENSE_INLINE static B dparts(B x, B, B& r, B& m) {
     B xc, n, q, t;
     xsimd::batch_bool<float, Arch> neg;
     parts(x, xc, n, q, t, neg);
@@ -991,14 +1033,18 @@ struct Act<Activation::gelu_tanh, Arch> {
     const B nb = (d + xdv) + derr;
     const B neg_num = fmadd<Arch>(nb, q, nb);
     const B pos_num = fmadd<Arch>(xdv, e, d) + derr;
-    const B r = (xsimd::select(neg, neg_num, pos_num) * p) * p;
-    return scale2<Arch>(r, xsimd::select(neg, n, B(0.0f)));
+    r = (xsimd::select(neg, neg_num, pos_num) * p) * p;
+    m = xsimd::select(neg, n, B(0.0f));
+    return scale2_tiny<Arch>(r, m);
   }
   // dx = dy * gelu_tanh'(x); x < -9.5 (f' ~ x v' e^v, below 1e-33 and about to leave float's
-  // normal range from x = -10.3): rare lanes in double with x clamped at -20 (e^v = e^-603
-  // stays a positive double); f'(-inf) = 0.
+  // normal range from x = -10.3): act_detail::grad_tail (dy r scaled once), in double only
+  // where |dy| > 8 (the float path clamps x at -11, where 8 |f'| < 4e-46 still rounds to 0)
+  // with x clamped at -20 (e^v = e^-603 stays a positive double); f'(-inf) = 0.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
-    return act_detail::fix_rare_below<Arch>(dy * df(x, a), x, dy, a, -9.5f, [](double v, double g, double) {
+    B r, m;
+    const B fp = dparts(x, a, r, m);
+    return act_detail::grad_tail<Arch>(x, dy, a, fp, r, m, -9.5f, 8.0f, [](double v, double g, double) {
       if (v < -1e300) return g * 0.0;
       const double xv = v < -20.0 ? -20.0 : v;
       const double k = 1.5957691216057308;  // sqrt(8/pi)
