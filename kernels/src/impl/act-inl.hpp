@@ -224,7 +224,9 @@ SIMDENSE_INLINE vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
 // it (elu', softplus', and sigmoid'/tanh'/silu' beyond their tables). It was chosen from A/B
 // runs that showed no gain from the table; those runs predate the vzeroupper fix (entry-inl.hpp),
 // whose ~200 ns per call dominated them, so the choice is unmeasured, kept for unchanged results.
-template <class Arch, bool kTable = true>
+// kTiny: the final scaling by scale2_tiny (results below 2^-126 rounded without a microcode
+// assist, at one compare and branch per vector), for callers whose typical data reaches there.
+template <class Arch, bool kTable = true, bool kTiny = false>
 SIMDENSE_INLINE vf<Arch> exp_fast(vf<Arch> zc) {
   using B = vf<Arch>;
   if constexpr (kTable && std::is_base_of_v<xsimd::avx512f, Arch>) {
@@ -235,7 +237,9 @@ SIMDENSE_INLINE vf<Arch> exp_fast(vf<Arch> zc) {
     const B n = ns - shifter;  // exact: a multiple of 1/32 in [-150, 0]
     const B t = reduce_ln2<Arch>(zc, n);
     const B q = fmadd<Arch>(fmadd<Arch>(t, B(1.0f / 6.0f), B(0.5f)), t, B(1.0f));
-    return _mm512_maskz_scalef_ps(__mmask16(0xffff), fmadd<Arch>(l * t, q, ll) + l, n);
+    const B m = fmadd<Arch>(l * t, q, ll) + l;
+    if constexpr (kTiny) return scale2_tiny<Arch>(m, n);
+    return _mm512_maskz_scalef_ps(__mmask16(0xffff), m, n);
   } else {
     const B n = round_log2e<Arch>(zc);
     const B t = reduce_ln2<Arch>(zc, n);  // |n| <= 151
@@ -244,6 +248,7 @@ SIMDENSE_INLINE vf<Arch> exp_fast(vf<Arch> zc) {
     const B b = fmadd<Arch>(t, B(4.166655615e-02f), B(1.666657627e-01f));
     const B c = fmadd<Arch>(t, B(0.5f), B(1.0f));
     const B q = fmadd<Arch>(t2, fmadd<Arch>(t2, a, b), c);
+    if constexpr (kTiny) return scale2_tiny<Arch>(fmadd<Arch>(q, t, B(1.0f)), n);
     return scale2<Arch>(fmadd<Arch>(q, t, B(1.0f)), n);
   }
 }
@@ -1060,13 +1065,16 @@ struct Act<Activation::softplus, Arch> {
   using B = vf<Arch>;
   // log(1 + e^x) = max(x, 0) + log1p(e^-|x|) (select, not max, so NaN propagates):
   // <= 2 ULP; softplus(-inf) = 0, softplus(+inf) = +inf.
+  // Below e = 2^-24 (|x| > 16.6) log1p(e) rounds to e: those lanes take e itself, and
+  // log1p_unit sees max(e, 2^-24), so none of its squares and products of a tiny e is formed
+  // (each a subnormal result or underflow: a microcode assist per vector; softplus on N(0, 12)
+  // inputs ran 28x slower than on N(0, 3)); e itself is scaled by scale2_tiny.
   SIMDENSE_INLINE static B f(B x, B) {
     if (B t; act_detail::by_table<Arch>(x, act_detail::kSoftplus, t)) return t;
-    const B r = xsimd::select(x > B(0.0f), x, B(0.0f)) +
-                act_detail::log1p_unit<Arch>(
-                    kHasFma<Arch> ? act_detail::exp_fast<Arch>(act_detail::neg_abs_min<Arch>(x, 104.0f))
-                                  : exp_neg<Arch>(-xsimd::abs(x)));
-    return r;  // NaN x: e, log1p_unit(e) and r are NaN
+    const B e = kHasFma<Arch> ? act_detail::exp_fast<Arch, true, true>(act_detail::neg_abs_min<Arch>(x, 104.0f))
+                              : exp_neg<Arch>(-xsimd::abs(x));
+    const B l = xsimd::select(e < B(0x1p-24f), e, act_detail::log1p_unit<Arch>(xsimd::max(B(0x1p-24f), e)));
+    return xsimd::select(x > B(0.0f), x, B(0.0f)) + l;  // NaN x: e, l and the sum are NaN
   }
   SIMDENSE_INLINE static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
   // dx = dy * sigmoid(x); x < -87 (sigmoid(x) about to be subnormal): rare lanes in double.
