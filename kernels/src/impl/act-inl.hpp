@@ -50,9 +50,17 @@ SIMDENSE_INLINE vf<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
   return xsimd::select(m, vf<Arch>(64.0f), vf<Arch>(0.0f));
 }
 
+// y 2^-64 where m. A multiply with a subnormal result costs a ~150-cycle microcode assist on
+// AVX-512, so when some m lane has |y| < 2^-62 (a result below 2^-126), the scaling goes
+// through scale2_tiny_lanes (integer rounding of the subnormal lanes, the same value).
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> unscale(vf<Arch> y, xsimd::batch_bool<float, Arch> m) {
-  return xsimd::select(m, y * vf<Arch>(0x1p-64f), y);
+  using B = vf<Arch>;
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    if (xsimd::any(m && (xsimd::abs(y) < B(0x1p-62f))))
+      return scale2_tiny_lanes<Arch>(y, xsimd::select(m, B(-64.0f), B(0.0f)));
+  }
+  return xsimd::select(m, y * B(0x1p-64f), y);
 }
 
 // The pieces of sigmoid from e = e^-|v| (the caller may pass it pre-scaled by 2^k as `es`):
@@ -91,7 +99,10 @@ SIMDENSE_INLINE vf<Arch> sigmoid_hl(vf<Arch> vh, vf<Arch> vl, xsimd::batch_bool<
   const B hi = -xsimd::abs(vh);
   const B lo = xsimd::select(neg, vl, -vl);
   const B es = exp_ext<Arch>(hi, lo, scale_k<Arch>(deep));
-  sp = SigParts<Arch>(unscale<Arch>(es, deep));
+  // Deep lanes (v < -64): e < 2^-92, so 1 + e rounds to 1 and e's share of the residual is
+  // below 2^-92 relative: SigParts of 0 there, with no subnormal e (each operation on one
+  // costs a microcode assist).
+  sp = SigParts<Arch>(xsimd::select(deep, B(0.0f), es));
   out_es = es;
   // v >= 0: 1/(1+e); v < 0: e/(1+e).
   return sp.quot(xsimd::select(neg, es, B(1.0f)));
@@ -177,7 +188,7 @@ SIMDENSE_INLINE vf<Arch> fix_rare_below(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<
 // the clamped f'(x) times |dy| <= dymax still rounds to 0, as the true value does) and
 // x = -inf (f'(-inf) = 0: dy = inf must give NaN).
 template <class Arch, class FD>
-__attribute__((noinline, cold)) vf<Arch> grad_tail_lanes(vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> fp, vf<Arch> P,
+SIMDENSE_INLINE vf<Arch> grad_tail_lanes(vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> fp, vf<Arch> P,
                                                           vf<Arch> n, xsimd::batch_bool<float, Arch> tail, float dymax,
                                                           FD fd) {
   using B = vf<Arch>;
@@ -325,13 +336,18 @@ SIMDENSE_INLINE vf<Arch> sigmoid_prime_z(vf<Arch> z) {
 // compensated (3 ops fewer; <= 2^-24 relative): <= 2 ULP over every float (measured, x < 0;
 // 1 ULP for x >= 0). kComp = true: SigParts::quot (d's rounding error folded back too): <= 1
 // ULP, for silu, whose product x q rounds once more.
+// lim: |x| is clamped there (104: below, e^-|x| rounds to 0; silu passes 87, where e stays
+// normal: its x < -64 lanes take another path, and sigmoid(87) rounds to 1 like any larger x).
 template <class Arch, bool kComp, bool kTable = true>
-SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
   using B = vf<Arch>;
-  const B e = exp_fast<Arch, kTable>(neg_abs_min<Arch>(x, 104.0f));
+  const B e = exp_fast<Arch, kTable>(neg_abs_min<Arch>(x, lim));
   B q;
   if constexpr (kComp) {
-    q = SigParts<Arch>(e).quot(e);
+    // Below e = 2^-24, e/(1 + e) rounds to e; SigParts never sees such an e, whose square
+    // (in the residual) would be subnormal: a microcode assist per vector for |x| > 43.7.
+    const B ec = xsimd::max(B(0x1p-24f), e);
+    q = xsimd::select(e < B(0x1p-24f), e, SigParts<Arch>(ec).quot(ec));
   } else {
     q = q_of_e<Arch>(e);
   }
@@ -462,7 +478,20 @@ struct Act<Activation::sigmoid, Arch> {
   // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
   // the last rounding). Subnormal results come straight from the subnormal e.
   SIMDENSE_INLINE static B f(B x, B) {
-    if constexpr (kHasFma<Arch>) {
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      // |x| > 87 (e = e^-|x| below 1.6e-38, subnormal from 87.34): sigmoid is e (x < 0) or 1,
+      // and e comes from exp_fast's integer rounding (scale2_tiny): a subnormal e through
+      // vscalefps and the quotient cost four microcode assists per vector (sigmoid of
+      // x = -90 ran 34x slower than of x = -1). Typical data pays one compare and branch.
+      const B z = act_detail::neg_abs_min<Arch>(x, 104.0f);
+      const auto deep = z < B(-87.0f);
+      if (xsimd::any(deep)) {
+        const B e = act_detail::exp_fast<Arch, true, true>(z);
+        const B q = xsimd::select(deep, e, act_detail::q_of_e<Arch>(xsimd::select(deep, B(1.0f), e)));
+        return act_detail::select_a_or_1ma<Arch>(x < B(0.0f), q);
+      }
+      return act_detail::select_a_or_1ma<Arch>(x < B(0.0f), act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch>(z)));
+    } else if constexpr (kHasFma<Arch>) {
       return act_detail::sigmoid_fast<Arch, false>(x);
     } else {
       const B e = exp_neg<Arch>(-xsimd::abs(x));
@@ -713,7 +742,7 @@ struct Act<Activation::silu, Arch> {
     const auto deep = x < B(-64.0f);
     if (!xsimd::any(deep)) {  // typical data: no pre-scaling needed (NaN flows through e)
       if constexpr (kHasFma<Arch>) {
-        return x * act_detail::sigmoid_fast<Arch, true>(x);
+        return x * act_detail::sigmoid_fast<Arch, true>(x, 87.0f);
       } else {
         const B e = exp_neg<Arch>(-xsimd::abs(x));
         const act_detail::SigParts<Arch> sp(e);
@@ -722,7 +751,10 @@ struct Act<Activation::silu, Arch> {
     }
     B es;
     act_detail::SigParts<Arch> sp;
-    const B s = act_detail::sigmoid_hl<Arch>(x, B(0.0f), deep, es, sp);
+    // x clamped to [-120, 87] for the sigmoid: e^-|x| (pre-scaled by 2^64 below -64) stays a
+    // normal float (a subnormal one costs microcode assists), silu rounds to -0 from x = -110
+    // on either way, and sigmoid(87) rounds to 1 like any larger x.
+    const B s = act_detail::sigmoid_hl<Arch>(clamp_nan<Arch>(x, -120.0f, 87.0f), B(0.0f), deep, es, sp);
     const B xm = xsimd::max(x, B(-200.0f));  // -inf * 0 would be NaN; NaN comes through s
     return act_detail::unscale<Arch>(xm * s, deep);
   }

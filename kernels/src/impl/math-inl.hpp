@@ -140,7 +140,7 @@ SIMDENSE_INLINE vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
 // (2^23 itself gives FLT_MIN's); lanes whose result is normal use a masked vscalefps. NaN and
 // +-inf propagate as in scale2. Elsewhere: scale2 (its multiplies may still take assists).
 template <class Arch>
-__attribute__((noinline, cold)) vf<Arch> scale2_tiny_lanes(vf<Arch> p, vf<Arch> n) {
+SIMDENSE_INLINE vf<Arch> scale2_tiny_lanes(vf<Arch> p, vf<Arch> n) {
   const __m512 nn = _mm512_max_ps(_mm512_set1_ps(-200.0f), n);  // NaN n kept
   const __m512 t = _mm512_maskz_scalef_ps(__mmask16(0xffff), p, _mm512_add_ps(nn, _mm512_set1_ps(149.0f)));
   const __m512 at = _mm512_abs_ps(t);
