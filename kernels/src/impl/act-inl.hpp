@@ -137,6 +137,9 @@ SIMDENSE_INLINE vf<Arch> log1p_unit(vf<Arch> e) {
 
 // Backward on rare lanes: dx = dy * f'(x) recomputed in double on the lanes in m (plain scalar
 // code on at most one batch, behind an xsimd::any test, so typical data never comes here).
+// The callers clamp the float path's |x| at 87 (43.5 for tanh') so that the value they discard
+// on these lanes is formed without subnormals (each costs a 150-250-cycle microcode assist on
+// AVX-512); the double path itself still costs ~15-40 ns per rare lane.
 // Used where f'(x) is at or below float's normal range (|x| > 87 for sigmoid', > 43 for tanh',
 // x < -87 for silu', softplus', elu'; elu' also with a tiny alpha): a float f'(x) would be
 // rounded to a coarse subnormal (or 0) before the product with dy, which loses dx whenever
@@ -516,9 +519,11 @@ struct Act<Activation::sigmoid, Arch> {
     B r;
     xsimd::batch_bool<float, Arch> rare;
     if constexpr (kHasFma<Arch>) {
-      const B z = act_detail::neg_abs_min<Arch>(x, 104.0f);
+      // |x| clamped at 87 (not 104): the rare lanes' float value is discarded, and clamped
+      // it stays normal (a subnormal e costs microcode assists: act_detail::grad_rare_lanes).
+      const B z = act_detail::neg_abs_min<Arch>(x, 87.0f);
       r = dy * act_detail::sigmoid_prime_z<Arch, false>(z);
-      rare = z < B(-87.0f);
+      rare = xsimd::abs(x) > B(87.0f);
     } else {
       r = dy * df(x, a);
       rare = xsimd::abs(x) > B(87.0f);
@@ -655,7 +660,7 @@ struct Act<Activation::tanh, Arch> {
     if (B t; act_detail::by_table<Arch, true>(x, act_detail::kTanhPrime, t)) return dy * t;
     B r;
     if constexpr (kHasFma<Arch>) {
-      r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch, false>(act_detail::neg_abs_min<Arch>(x + x, 104.0f)));
+      r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch, false>(act_detail::neg_abs_min<Arch>(x + x, 87.0f)));
     } else {
       const B E = exp_neg<Arch>(B(-2.0f) * ax);
       const act_detail::SigParts<Arch> sp(E);
@@ -718,7 +723,7 @@ struct Act<Activation::elu, Arch> {
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     const auto neg = x < B(0.0f);
     // x >= 0 lanes are discarded; -104 clamps where e^x rounds to 0 (and -inf), NaN kept.
-    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xsimd::max(B(-104.0f), xsimd::min(x, B(0.0f))))
+    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xsimd::max(B(-87.0f), xsimd::min(x, B(0.0f))))
                                     : exp<Arch>(x));
     B r = dy * xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f)));
     const auto rare = (x < B(-87.0f)) ||
@@ -789,7 +794,7 @@ struct Act<Activation::silu, Arch> {
     const auto neg = x < B(0.0f);
     B r;
     if constexpr (kHasFma<Arch>) {
-      const B q = act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch, false>(act_detail::neg_abs_min<Arch>(x, 104.0f)));
+      const B q = act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch, false>(act_detail::neg_abs_min<Arch>(x, 87.0f)));
       const B omq = B(1.0f) - q;
       const B xc = xsimd::min(x, B(200.0f));  // x = +inf: q = 0, inf * 0; NaN comes through q
       r = dy * (xsimd::select(neg, q, omq) * fmadd<Arch>(xc, xsimd::select(neg, omq, q), B(1.0f)));
@@ -1113,7 +1118,7 @@ struct Act<Activation::softplus, Arch> {
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     B r;
     if constexpr (kHasFma<Arch>) {
-      r = dy * act_detail::sigmoid_fast<Arch, false, false>(x);
+      r = dy * act_detail::sigmoid_fast<Arch, false, false>(x, 87.0f);
     } else {
       r = dy * df(x, a);
     }
