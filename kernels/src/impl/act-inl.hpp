@@ -50,7 +50,7 @@ SIMDENSE_INLINE vf<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
   return xsimd::select(m, vf<Arch>(64.0f), vf<Arch>(0.0f));
 }
 
-// y 2^-64 where m. A multiply with a subnormal result costs a ~150-cycle microcode assist on
+// y 2^-64 where m. A multiply with a subnormal result costs a ~135-cycle microcode assist on
 // AVX-512, so when some m lane has |y| < 2^-62 (a result below 2^-126), the scaling goes
 // through scale2_tiny_lanes (integer rounding of the subnormal lanes, the same value).
 template <class Arch>
@@ -138,7 +138,7 @@ SIMDENSE_INLINE vf<Arch> log1p_unit(vf<Arch> e) {
 // Backward on rare lanes: dx = dy * f'(x) recomputed in double on the lanes in m (plain scalar
 // code on at most one batch, behind an xsimd::any test, so typical data never comes here).
 // The callers clamp the float path's |x| at 87 (43.5 for tanh') so that the value they discard
-// on these lanes is formed without subnormals (each costs a 150-250-cycle microcode assist on
+// on these lanes is formed without subnormals (each costs a 135-215-cycle microcode assist on
 // AVX-512); the double path itself still costs ~15-40 ns per rare lane.
 // Used where f'(x) is at or below float's normal range (|x| > 87 for sigmoid', > 43 for tanh',
 // x < -87 for silu', softplus', elu'; elu' also with a tiny alpha): a float f'(x) would be
@@ -183,17 +183,17 @@ SIMDENSE_INLINE vf<Arch> fix_rare_below(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<
 // dy * f'(x) for gelu' and gelu_tanh', whose f'(x) on the tail x < lim (< 0) is P 2^n with P a
 // normal float; fp = f'(x) as float (within its bound on every lane but the tail, where f'(x)
 // is near or below float's normal range). Typical data: dy * fp. On a vector with tail lanes
-// (out of line), the tail lanes take scale2_tiny(dy P, n): dy P rounded, then scaled once, so neither a
-// subnormal f'(x) nor a subnormal operand is formed (each costs a microcode assist of
-// 150-250 cycles on AVX-512; N(0, 12) inputs ran gelu' 29x slower than N(0, 3) when every
-// tail lane went to double); only the lanes where that is not enough go to grad_rare_lanes in
+// (inlined: at N(0, 12) most vectors have one; out of line it cost 1.5x there), the tail lanes
+// take scale2_tiny(dy P, n): dy P rounded, then scaled once, so neither a subnormal f'(x) nor
+// a subnormal operand is formed (each costs a microcode assist of 135-215 cycles on AVX-512;
+// N(0, 12) inputs ran gelu' 18x slower than N(0, 3) when every tail lane went to double and
+// through assists); only the lanes where that is not enough go to grad_rare_lanes in
 // double: |dy| > dymax (dy P may overflow, or x lies beyond the caller's float clamp, where
 // the clamped f'(x) times |dy| <= dymax still rounds to 0, as the true value does) and
 // x = -inf (f'(-inf) = 0: dy = inf must give NaN).
 template <class Arch, class FD>
-SIMDENSE_INLINE vf<Arch> grad_tail_lanes(vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> fp, vf<Arch> P,
-                                                          vf<Arch> n, xsimd::batch_bool<float, Arch> tail, float dymax,
-                                                          FD fd) {
+SIMDENSE_INLINE vf<Arch> grad_tail_lanes(vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> fp, vf<Arch> P, vf<Arch> n,
+                                         xsimd::batch_bool<float, Arch> tail, float dymax, FD fd) {
   using B = vf<Arch>;
   B r = xsimd::select(tail, scale2_tiny<Arch>(dy * P, n), dy * xsimd::select(tail, B(1.0f), fp));
   const auto rare = (tail && (xsimd::abs(dy) > B(dymax))) || (x == B(-std::numeric_limits<float>::infinity()));

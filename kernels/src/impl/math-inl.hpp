@@ -131,9 +131,9 @@ SIMDENSE_INLINE vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
 
 // scale2 for callers whose results may be subnormal or underflow to 0 on some lanes (|p| in
 // [2^-4, 2^20] wherever n < -120). On AVX-512 a vscalefps whose result is subnormal or
-// underflows costs a microcode assist of ~250 cycles (a multiply or FMA with a subnormal
-// result or operand ~150; measured on this machine, FTZ off; a masked-off lane costs nothing):
-// gelu's tails ran 10x slower on N(0, 12) inputs than on N(0, 3). So when some lane has
+// underflows costs a microcode assist of ~215 cycles (a multiply or FMA with a subnormal
+// result or operand ~135; bench/tools/assist_probe.cpp, FTZ off; a masked-off lane costs nothing):
+// gelu's tails ran 13x slower on N(0, 12) inputs than on N(0, 3). So when some lane has
 // n < -120 (a branch per vector; typical data never takes it), those lanes are rounded by
 // integer arithmetic: t = |p| 2^(n + 149) is a normal float, t + 2^23 rounds it to an integer
 // (ties to even: the subnormal rounding), and that integer is the subnormal's bit pattern

@@ -739,7 +739,7 @@ inline void scale_block(float* y, const float* p, std::size_t n, float fh, float
     } else {
       // y = e fh + e fl formed at 2^64 times its size and scaled back (exact unless y is
       // subnormal): e fl is below 2^-126 for every e' < ~2^-101 fh, and a multiply with a
-      // subnormal result costs a ~150-cycle microcode assist (N(0, 12) rows ran 14x slower).
+      // subnormal result costs a ~135-cycle microcode assist (N(0, 12) rows ran 14x slower).
       const B es = e * B(0x1p64f);
       return fmadd<Arch>(es, vh, es * vl) * B(0x1p-64f);
     }
