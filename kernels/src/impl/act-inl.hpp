@@ -493,9 +493,9 @@ struct Act<Activation::sigmoid, Arch> {
         const B q = xsimd::select(deep, e, act_detail::q_of_e<Arch>(xsimd::select(deep, B(1.0f), e)));
         return act_detail::select_a_or_1ma<Arch>(x < B(0.0f), q);
       }
-      return act_detail::select_a_or_1ma<Arch>(x < B(0.0f), act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch>(z)));
-    } else if constexpr (kHasFma<Arch>) {
-      return act_detail::sigmoid_fast<Arch, false>(x);
+    }
+    if constexpr (kHasFma<Arch>) {
+      return act_detail::sigmoid_fast<Arch, false>(x);  // (its neg_abs_min is the z above, CSE'd)
     } else {
       const B e = exp_neg<Arch>(-xsimd::abs(x));
       const act_detail::SigParts<Arch> sp(e);
@@ -722,7 +722,8 @@ struct Act<Activation::elu, Arch> {
   // below the normal range (a tiny alpha), where rounding alpha e^x first would lose dx.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     const auto neg = x < B(0.0f);
-    // x >= 0 lanes are discarded; -104 clamps where e^x rounds to 0 (and -inf), NaN kept.
+    // x >= 0 lanes are discarded; -87 clamps (x < -87 lanes are rare ones, recomputed in
+    // double, and clamped their discarded value stays normal: no assist), -inf too; NaN kept.
     const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xsimd::max(B(-87.0f), xsimd::min(x, B(0.0f))))
                                     : exp<Arch>(x));
     B r = dy * xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f)));
@@ -1049,7 +1050,7 @@ struct Act<Activation::gelu_tanh, Arch> {
       w = scale2_tiny<Arch>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
     } else {
       const act_detail::SigParts<Arch> sp(fmadd<Arch>(q, t, t));
-      w = scale2<Arch>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
+      w = scale2_tiny<Arch>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
     }
     // x = +-0: w = +0 (the residual step turns -0 into +0), so x - w keeps the sign.
     return xsimd::select(x < B(0.0f), w, x - w);
