@@ -50,15 +50,17 @@ SIMDENSE_INLINE vf<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
   return xsimd::select(m, vf<Arch>(64.0f), vf<Arch>(0.0f));
 }
 
-// y 2^-64 where m. A multiply with a subnormal result costs a ~135-cycle microcode assist on
-// AVX-512, so when some m lane has |y| < 2^-62 (a result below 2^-126), the scaling goes
-// through scale2_tiny_lanes (integer rounding of the subnormal lanes, the same value).
+// y 2^-64 where m. A multiply with a subnormal result costs a ~135-cycle microcode assist
+// (AVX-512, measured; AVX2 likewise), so when some m lane has |y| < 2^-62 (a result below
+// 2^-126), the scaling goes through scale2_tiny_lanes (integer rounding of the subnormal
+// lanes, the same value).
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> unscale(vf<Arch> y, xsimd::batch_bool<float, Arch> m) {
   using B = vf<Arch>;
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    if (xsimd::any(m && (xsimd::abs(y) < B(0x1p-62f))))
-      return scale2_tiny_lanes<Arch>(y, xsimd::select(m, B(-64.0f), B(0.0f)));
+  if (xsimd::any(m && (xsimd::abs(y) < B(0x1p-62f)))) {
+    const B n = xsimd::select(m, B(-64.0f), B(0.0f));
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) return scale2_tiny_lanes<Arch>(y, n);
+    return scale2_tiny_lanes_generic<Arch>(y, n);
   }
   return xsimd::select(m, y * B(0x1p-64f), y);
 }
@@ -481,7 +483,7 @@ struct Act<Activation::sigmoid, Arch> {
   // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
   // the last rounding). Subnormal results come straight from the subnormal e.
   SIMDENSE_INLINE static B f(B x, B) {
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    if constexpr (kHasFma<Arch>) {
       // |x| > 87 (e = e^-|x| below 1.6e-38, subnormal from 87.34): sigmoid is e (x < 0) or 1,
       // and e comes from exp_fast's integer rounding (scale2_tiny): a subnormal e through
       // vscalefps and the quotient cost four microcode assists per vector (sigmoid of
@@ -757,10 +759,11 @@ struct Act<Activation::silu, Arch> {
     }
     B es;
     act_detail::SigParts<Arch> sp;
-    // x clamped to [-120, 87] for the sigmoid: e^-|x| (pre-scaled by 2^64 below -64) stays a
-    // normal float (a subnormal one costs microcode assists), silu rounds to -0 from x = -110
-    // on either way, and sigmoid(87) rounds to 1 like any larger x.
-    const B s = act_detail::sigmoid_hl<Arch>(clamp_nan<Arch>(x, -120.0f, 87.0f), B(0.0f), deep, es, sp);
+    // x clamped to [-112, 87] for the sigmoid: e^-|x| (pre-scaled by 2^64 below -64) stays a
+    // normal float, and so does the quotient's residual e - q d (~2^-24 e; below -112 it was
+    // subnormal on AVX2, whose vrcpps(1) is not exactly 1: a microcode assist per vector);
+    // silu rounds to -0 from x = -109.4 on either way, and sigmoid(87) rounds to 1.
+    const B s = act_detail::sigmoid_hl<Arch>(clamp_nan<Arch>(x, -112.0f, 87.0f), B(0.0f), deep, es, sp);
     const B xm = xsimd::max(x, B(-200.0f));  // -inf * 0 would be NaN; NaN comes through s
     return act_detail::unscale<Arch>(xm * s, deep);
   }

@@ -138,7 +138,7 @@ SIMDENSE_INLINE vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
 // integer arithmetic: t = |p| 2^(n + 149) is a normal float, t + 2^23 rounds it to an integer
 // (ties to even: the subnormal rounding), and that integer is the subnormal's bit pattern
 // (2^23 itself gives FLT_MIN's); lanes whose result is normal use a masked vscalefps. NaN and
-// +-inf propagate as in scale2. Elsewhere: scale2 (its multiplies may still take assists).
+// +-inf propagate as in scale2. Without AVX-512: scale2_tiny_lanes_generic, the same idea.
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> scale2_tiny_lanes(vf<Arch> p, vf<Arch> n) {
   const __m512 nn = _mm512_max_ps(_mm512_set1_ps(-200.0f), n);  // NaN n kept
@@ -152,13 +152,37 @@ SIMDENSE_INLINE vf<Arch> scale2_tiny_lanes(vf<Arch> p, vf<Arch> n) {
   return _mm512_mask_blend_ps(small, big, _mm512_castsi512_ps(_mm512_or_si512(k, sign)));
 }
 
+// The same without AVX-512 (no vscalefps, no masks): 2^k factors built in the exponent field,
+// the normal lanes by scale2's two normal factors, the subnormal lanes' inputs replaced by 1
+// there so that no multiply forms a subnormal.
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> scale2_tiny_lanes_generic(vf<Arch> p, vf<Arch> n) {
+  using B = vf<Arch>;
+  using I = vi<Arch>;
+  const I ni = xsimd::batch_cast<std::int32_t>(xsimd::max(B(-200.0f), n));  // NaN: garbage, p NaN
+  // t = |p| 2^(n + 149), normal (or +inf: then the lane is normal), by two factors since
+  // n + 149 ranges over [-51, 278]: a lane with a small |p| and n > -22 may be subnormal too.
+  const I k = ni + I(149);
+  const I k1 = xsimd::min(k, I(127));
+  const B t = (xsimd::abs(p) * pow2i<Arch>(k1)) * pow2i<Arch>(xsimd::min(k - k1, I(127)));
+  const auto small = t < B(0x1p23f);
+  const B sub = as_float<Arch>((as_int<Arch>(t + B(0x1p23f)) - I(0x4B000000)) |
+                               (as_int<Arch>(p) & I(std::int32_t(0x80000000u))));
+  const I nb = xsimd::select(xsimd::bool_cast(small), I(0), ni);
+  const I n1 = nb >> 1;
+  const B pb = xsimd::select(small, B(1.0f), p);
+  const B big = (pb * pow2i<Arch>(n1)) * pow2i<Arch>(nb - n1);  // each factor normal, nb >= -200
+  return xsimd::select(small, sub, big);
+}
+
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> scale2_tiny(vf<Arch> p, vf<Arch> n) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     if (_mm512_cmp_ps_mask(n, _mm512_set1_ps(-120.0f), _CMP_LT_OQ) == 0) return scale2<Arch>(p, n);
     return scale2_tiny_lanes<Arch>(p, n);
   } else {
-    return scale2<Arch>(p, n);
+    if (!xsimd::any(n < vf<Arch>(-120.0f))) return scale2<Arch>(p, n);
+    return scale2_tiny_lanes_generic<Arch>(p, n);
   }
 }
 
