@@ -51,12 +51,13 @@
 // an output with an input throws std::invalid_argument. A null pointer with n > 0 throws
 // std::invalid_argument naming the argument; n = 0 does nothing.
 //
-// Speed on wide inputs (AVX-512): no result or intermediate is formed as a subnormal by a
-// floating-point operation (each would cost a ~135-215-cycle microcode assist with FTZ off);
-// subnormal results are rounded by integer arithmetic, so N(0, 12) inputs take at most ~3x the
-// time of N(0, 3) ones (benchmarks <f>_sd12; mostly because the tables end at |x| ~ 9-19). Still slow: the backward passes' rare lanes (|x| > 87 for
-// sigmoid', silu', softplus', elu'; > 43 for tanh'; gelu'/gelu_tanh' only with |dy| > 100 / 8),
-// computed in double at ~15-40 ns per lane; and on AVX2/SSE2 subnormal results still take assists.
+// Speed on wide inputs (AVX-512 and AVX2): no result or intermediate is formed as a subnormal
+// by a floating-point operation (each would cost a ~135-215-cycle microcode assist with FTZ
+// off); subnormal results are rounded by integer arithmetic, so N(0, 12) inputs take at most ~3x
+// the time of N(0, 3) ones (benchmarks <f>_sd12; mostly because the tables end at |x| ~ 9-19).
+// Still slow: the backward passes' rare lanes (|x| > 87 for sigmoid', silu', softplus', elu';
+// > 43 for tanh'; gelu'/gelu_tanh' only with |dy| > 100 / 8), computed in double at ~15-40 ns
+// per lane; and on SSE2, sigmoid, silu and softplus for |x| in [44, 104].
 //
 // Stores: from n >= 2^21 floats (8 MiB) the output is written with non-temporal (streaming)
 // stores, which bypass the cache: faster from DRAM, but the next reader finds y in memory, not
