@@ -138,7 +138,9 @@ SIMDENSE_INLINE vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
 // integer arithmetic: t = |p| 2^(n + 149) is a normal float, t + 2^23 rounds it to an integer
 // (ties to even: the subnormal rounding), and that integer is the subnormal's bit pattern
 // (2^23 itself gives FLT_MIN's); lanes whose result is normal use a masked vscalefps. NaN and
-// +-inf propagate as in scale2. Without AVX-512: scale2_tiny_lanes_generic, the same idea.
+// +-inf propagate as in scale2. n may be fractional on AVX-512 (floored, as vscalefps does:
+// exp_fast's table form passes multiples of 1/32); scale2_tiny_lanes_generic (no AVX-512: the
+// same idea with exponent-field factors) needs integer-valued n, which its callers give.
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> scale2_tiny_lanes(vf<Arch> p, vf<Arch> n) {
   const __m512 nn = _mm512_max_ps(_mm512_set1_ps(-200.0f), n);  // NaN n kept
