@@ -53,15 +53,12 @@ SIMDENSE_INLINE vf<Arch> scale_k(xsimd::batch_bool<float, Arch> m) {
 // y 2^-64 where m. A multiply with a subnormal result costs a ~135-cycle microcode assist
 // (AVX-512, measured; AVX2 likewise), so when some m lane has |y| < 2^-62 (a result below
 // 2^-126), the scaling goes through scale2_tiny_lanes (integer rounding of the subnormal
-// lanes, the same value).
+// lanes, the same value; scale2_tiny's own trigger, n < -120, assumes |p| >= 2^-4).
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> unscale(vf<Arch> y, xsimd::batch_bool<float, Arch> m) {
   using B = vf<Arch>;
-  if (xsimd::any(m && (xsimd::abs(y) < B(0x1p-62f)))) {
-    const B n = xsimd::select(m, B(-64.0f), B(0.0f));
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) return scale2_tiny_lanes<Arch>(y, n);
-    return scale2_tiny_lanes_generic<Arch>(y, n);
-  }
+  if (xsimd::any(m && (xsimd::abs(y) < B(0x1p-62f))))
+    return scale2_rounded_lanes<Arch>(y, xsimd::select(m, B(-64.0f), B(0.0f)));
   return xsimd::select(m, y * B(0x1p-64f), y);
 }
 
@@ -136,6 +133,11 @@ SIMDENSE_INLINE vf<Arch> log1p_unit(vf<Arch> e) {
   }
   return log1p_reduced<Arch>(f, s, kf, c);
 }
+
+// |x| beyond which e^-|x| leaves float's normal range (87.34): the rare lanes of sigmoid', elu',
+// silu' and softplus' start here and their float path clamps |x| here, so one constant serves
+// both (tanh', whose exponent is 2|x|, clamps 2|x| here and starts its rare lanes at 43).
+inline constexpr float kRareX = 87.0f;
 
 // Backward on rare lanes: dx = dy * f'(x) recomputed in double on the lanes in m (plain scalar
 // code on at most one batch, behind an xsimd::any test, so typical data never comes here).
@@ -523,12 +525,12 @@ struct Act<Activation::sigmoid, Arch> {
     if constexpr (kHasFma<Arch>) {
       // |x| clamped at 87 (not 104): the rare lanes' float value is discarded, and clamped
       // it stays normal (a subnormal e costs microcode assists: act_detail::grad_rare_lanes).
-      const B z = act_detail::neg_abs_min<Arch>(x, 87.0f);
+      const B z = act_detail::neg_abs_min<Arch>(x, act_detail::kRareX);
       r = dy * act_detail::sigmoid_prime_z<Arch, false>(z);
-      rare = xsimd::abs(x) > B(87.0f);
+      rare = xsimd::abs(x) > B(act_detail::kRareX);
     } else {
       r = dy * df(x, a);
-      rare = xsimd::abs(x) > B(87.0f);
+      rare = xsimd::abs(x) > B(act_detail::kRareX);
     }
     if (xsimd::any(rare))
       r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
@@ -664,7 +666,7 @@ struct Act<Activation::tanh, Arch> {
     if (B t; act_detail::by_table<Arch, true>(x, act_detail::kTanhPrime, t)) return dy * t;
     B r;
     if constexpr (kHasFma<Arch>) {
-      r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch, false>(act_detail::neg_abs_min<Arch>(x + x, 87.0f)));
+      r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch, false>(act_detail::neg_abs_min<Arch>(x + x, act_detail::kRareX)));
     } else {
       const B E = exp_neg<Arch>(B(-2.0f) * ax);
       const act_detail::SigParts<Arch> sp(E);
@@ -728,10 +730,10 @@ struct Act<Activation::elu, Arch> {
     const auto neg = x < B(0.0f);
     // x >= 0 lanes are discarded; -87 clamps (x < -87 lanes are rare ones, recomputed in
     // double, and clamped their discarded value stays normal: no assist), -inf too; NaN kept.
-    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xsimd::max(B(-87.0f), xsimd::min(x, B(0.0f))))
+    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xsimd::max(B(-act_detail::kRareX), xsimd::min(x, B(0.0f))))
                                     : exp<Arch>(x));
     B r = dy * xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f)));
-    const auto rare = (x < B(-87.0f)) ||
+    const auto rare = (x < B(-act_detail::kRareX)) ||
                       (neg && (xsimd::abs(fp) < B(0x1p-126f)) && (a != B(0.0f)));
     if (xsimd::any(rare))
       r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double al) {
@@ -800,7 +802,7 @@ struct Act<Activation::silu, Arch> {
     const auto neg = x < B(0.0f);
     B r;
     if constexpr (kHasFma<Arch>) {
-      const B q = act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch, false>(act_detail::neg_abs_min<Arch>(x, 87.0f)));
+      const B q = act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch, false>(act_detail::neg_abs_min<Arch>(x, act_detail::kRareX)));
       const B omq = B(1.0f) - q;
       const B xc = xsimd::min(x, B(200.0f));  // x = +inf: q = 0, inf * 0; NaN comes through q
       r = dy * (xsimd::select(neg, q, omq) * fmadd<Arch>(xc, xsimd::select(neg, omq, q), B(1.0f)));
@@ -813,7 +815,7 @@ struct Act<Activation::silu, Arch> {
       const B p = sp.p();
       r = dy * ((xsimd::select(neg, neg_num, pos_num) * p) * p);
     }
-    r = act_detail::fix_rare_below<Arch>(r, x, dy, a, -87.0f, [](double v, double g, double) {
+    r = act_detail::fix_rare_below<Arch>(r, x, dy, a, -act_detail::kRareX, [](double v, double g, double) {
       if (v < -1e300) return g * 0.0;  // silu'(-inf) = 0
       const double vc = v < -700.0 ? -700.0 : v;  // v < -87 here
       const double e = std::exp(vc);
@@ -1124,11 +1126,11 @@ struct Act<Activation::softplus, Arch> {
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     B r;
     if constexpr (kHasFma<Arch>) {
-      r = dy * act_detail::sigmoid_fast<Arch, false, false>(x, 87.0f);
+      r = dy * act_detail::sigmoid_fast<Arch, false, false>(x, act_detail::kRareX);
     } else {
       r = dy * df(x, a);
     }
-    return act_detail::fix_rare_below<Arch>(r, x, dy, a, -87.0f, [](double v, double g, double) {
+    return act_detail::fix_rare_below<Arch>(r, x, dy, a, -act_detail::kRareX, [](double v, double g, double) {
       const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < -87 here
       return g * e / (1.0 + e);
     });

@@ -177,15 +177,20 @@ SIMDENSE_INLINE vf<Arch> scale2_tiny_lanes_generic(vf<Arch> p, vf<Arch> n) {
   return xsimd::select(small, sub, big);
 }
 
+// The integer-rounding path of this ISA (callers have found a lane that needs it).
 template <class Arch>
-SIMDENSE_INLINE vf<Arch> scale2_tiny(vf<Arch> p, vf<Arch> n) {
+SIMDENSE_INLINE vf<Arch> scale2_rounded_lanes(vf<Arch> p, vf<Arch> n) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    if (_mm512_cmp_ps_mask(n, _mm512_set1_ps(-120.0f), _CMP_LT_OQ) == 0) return scale2<Arch>(p, n);
     return scale2_tiny_lanes<Arch>(p, n);
   } else {
-    if (!xsimd::any(n < vf<Arch>(-120.0f))) return scale2<Arch>(p, n);
     return scale2_tiny_lanes_generic<Arch>(p, n);
   }
+}
+
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> scale2_tiny(vf<Arch> p, vf<Arch> n) {
+  if (!xsimd::any(n < vf<Arch>(-120.0f))) return scale2<Arch>(p, n);
+  return scale2_rounded_lanes<Arch>(p, n);
 }
 
 // Round to the nearest integer (ties to even), any magnitude on AVX-512 (vrndscaleps), the
