@@ -509,7 +509,7 @@ TEST_SUITE("activations") {
           {Activation::gelu_tanh, -10.5f, 1e30f, 0},                // gelu_tanh' = -1.9e-41
           {Activation::gelu_tanh, -12.0f, 3e38f, 0},
           // The float tail path (act_detail::grad_tail: dy P scaled once) for |dy| up to its
-          // limit (100 for gelu', 8 for gelu_tanh'): normal, subnormal and (beyond the float
+          // limit (100 for gelu', 1e7 for gelu_tanh'): normal, subnormal and (beyond the float
           // path's clamp of x) zero results.
           {Activation::gelu, -13.5f, 50.0f, 0},                     // dx = -6.7e-38
           {Activation::gelu, -14.2f, 99.0f, 0},                     // subnormal dx
@@ -518,6 +518,34 @@ TEST_SUITE("activations") {
           {Activation::gelu_tanh, -10.0f, 7.0f, 0},                 // dx = -1.8e-35
           {Activation::gelu_tanh, -10.45f, -8.0f, 0},               // subnormal dx
           {Activation::gelu_tanh, -11.5f, 7.9f, 0},                 // rounds to -0
+          {Activation::gelu_tanh, -11.2f, 9e6f, 0},                 // subnormal dx (-1.3e-42)
+          {Activation::gelu_tanh, -10.8f, -9.9e6f, 0},              // dx = 3.9e-39
+          {Activation::gelu_tanh, -12.0f, 9.9e6f, 0},               // beyond the clamp: -0
+          // The float tail of sigmoid', tanh', elu', silu' and softplus' (act_detail::
+          // exp_grad_tail: dy c e^-k|x| scaled once, |dy c| up to 2^40, k|x| clamped at 136):
+          // normal, subnormal and (beyond the clamp) zero results, on both sides of 87 (43 for
+          // tanh').
+          {Activation::sigmoid, -90.0f, 0.5f, 0},                   // subnormal dx (4.1e-40)
+          {Activation::sigmoid, 95.0f, 1e12f, 0},                   // dx = 5.5e-30
+          {Activation::sigmoid, -100.0f, 0x1p39f, 0},
+          {Activation::sigmoid, -130.0f, -1e12f, 0},                // subnormal dx (-3.5e-45)
+          {Activation::sigmoid, 140.0f, 1e12f, 0},                  // beyond the clamp: 0
+          {Activation::sigmoid, 87.5f, -3e-3f, 0},
+          {Activation::tanh, 44.0f, 0.3f, 0},                       // subnormal dx
+          {Activation::tanh, -43.25f, 1e-3f, 0},
+          {Activation::tanh, -60.0f, 1e11f, 0},                     // subnormal dx (3.1e-41)
+          {Activation::tanh, 50.0f, -2e11f, 0},                     // dx = -1.5e-32
+          {Activation::tanh, 70.0f, 1e12f, 0},                      // beyond the clamp: 0
+          {Activation::elu, -88.0f, 0.25f, 1.0f},                   // subnormal dx
+          {Activation::elu, -95.0f, 3e9f, 2.0f},                    // dx = 3.3e-32
+          {Activation::elu, -120.0f, -1e11f, 0.5f},                 // subnormal dx
+          {Activation::silu, -88.0f, 0.5f, 0},                      // dx = -2.6e-37
+          {Activation::silu, -120.0f, 1e9f, 0},                     // subnormal dx
+          {Activation::silu, -99.0f, -7e9f, 0},
+          {Activation::silu, -150.0f, 5e9f, 0},                     // beyond the clamp: -0
+          {Activation::softplus, -90.0f, 0.01f, 0},                 // subnormal dx (8.2e-42)
+          {Activation::softplus, -100.0f, 1e12f, 0},                // dx = 3.7e-32
+          {Activation::softplus, -87.5f, -2.0f, 0},
       };
       for (const C& c : cases) {
         CAPTURE(activation_name(c.f));

@@ -134,21 +134,23 @@ SIMDENSE_INLINE vf<Arch> log1p_unit(vf<Arch> e) {
   return log1p_reduced<Arch>(f, s, kf, c);
 }
 
-// |x| beyond which e^-|x| leaves float's normal range (87.34): the rare lanes of sigmoid', elu',
-// silu' and softplus' start here and their float path clamps |x| here, so one constant serves
-// both (tanh', whose exponent is 2|x|, clamps 2|x| here and starts its rare lanes at 43).
+// |x| beyond which e^-|x| leaves float's normal range (87.34): the tails of sigmoid', elu',
+// silu' and softplus' (exp_grad_tail) start here and their float path clamps |x| here, so one
+// constant serves both (tanh', whose exponent is 2|x|, clamps 2|x| here and starts its tail
+// at 43).
 inline constexpr float kRareX = 87.0f;
 
 // Backward on rare lanes: dx = dy * f'(x) recomputed in double on the lanes in m (plain scalar
 // code on at most one batch, behind an xsimd::any test, so typical data never comes here).
 // The callers clamp the float path's |x| at 87 (43.5 for tanh') so that the value they discard
 // on these lanes is formed without subnormals (each costs a 135-215-cycle microcode assist on
-// AVX-512); the double path itself still costs ~15-40 ns per rare lane.
-// Used where f'(x) is at or below float's normal range (|x| > 87 for sigmoid', > 43 for tanh',
-// x < -87 for silu', softplus', elu'; elu' also with a tiny alpha): a float f'(x) would be
-// rounded to a coarse subnormal (or 0) before the product with dy, which loses dx whenever
-// |dy| > 1 (elu'(-104) with dy = 4.2, alpha = -1e19: 0 instead of -2.9e-26), and dy = +-inf
-// would meet 0 (NaN instead of the true +-inf). In double nothing underflows before the one
+// AVX-512); the double path itself costs ~15-40 ns per rare lane, so the tails where f'(x) is
+// at or below float's normal range take float paths first (grad_tail_lanes: dy f'(x) scaled
+// last) and come here only where those cannot hold: |dy| beyond their limit, x = +-inf, and
+// elu' with a tiny alpha. A float f'(x) would be rounded to a coarse subnormal (or 0) before
+// the product with dy, which loses dx whenever |dy| > 1 (elu'(-104) with dy = 4.2,
+// alpha = -1e19: 0 instead of -2.9e-26), and dy = +-inf would meet 0 (NaN instead of the true
+// +-inf). In double nothing underflows before the one
 // final rounding: fd clamps |x| so that e^-|x| stays a normal double (e^-700 = 1e-304: dx
 // still rounds to 0 for every finite dy, and to +-inf for an infinite one); f'(+-inf) = 0.
 template <class Arch, class FD>
@@ -176,49 +178,159 @@ SIMDENSE_INLINE double rare_exp_neg(double v, double k) {
   return std::exp(-k * (av < 700.0 / k ? av : 700.0 / k));
 }
 
-// r with the lanes x < lim (the rare ones, where f'(x) leaves float's normal range) replaced
-// by fd(x, dy, alpha) in double (grad_rare_lanes); typical data only pays the compare.
-template <class Arch, class FD>
-SIMDENSE_INLINE vf<Arch> fix_rare_below(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a, float lim, FD fd) {
-  const auto rare = x < vf<Arch>(lim);
-  return xsimd::any(rare) ? grad_rare_lanes<Arch>(r, x, dy, a, rare, fd) : r;
+// min(x, 60) without AVX-512 (NaN kept), x itself with it: the positive side of silu' and
+// softplus' (both round to 1 from x = 21) kept off e = e^-|x| < 2^-114, where q_of_e's residual
+// e - q0 d, ~2^-12 e with AVX2's vrcpps (AVX-512's vrcp14ps(1) is exact), is subnormal, and
+// SSE2's e itself from x = 87.3: a microcode assist per vector (avx2 silu'(90) ran 11x slower
+// than silu'(20), sse2 19x).
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> below_60(vf<Arch> x) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return x;
+  } else {
+    return xsimd::min(vf<Arch>(60.0f), x);
+  }
 }
 
-// dy * f'(x) for gelu' and gelu_tanh', whose f'(x) on the tail x < lim (< 0) is P 2^n with P a
-// normal float; fp = f'(x) as float (within its bound on every lane but the tail, where f'(x)
-// is near or below float's normal range). Typical data: dy * fp. On a vector with tail lanes
-// (inlined: at N(0, 12) most vectors have one; out of line it cost 1.5x there), the tail lanes
-// take scale2_tiny(dy P, n): dy P rounded, then scaled once, so neither a subnormal f'(x) nor
-// a subnormal operand is formed (each costs a microcode assist of 135-215 cycles on AVX-512;
-// N(0, 12) inputs ran gelu' 18x slower than N(0, 3) when every tail lane went to double and
-// through assists); only the lanes where that is not enough go to grad_rare_lanes in
-// double: |dy| > dymax (dy P may overflow, or x lies beyond the caller's float clamp, where
-// the clamped f'(x) times |dy| <= dymax still rounds to 0, as the true value does) and
-// x = -inf (f'(-inf) = 0: dy = inf must give NaN).
+// The backward passes' float path on their tail lanes (taken by exp_grad_tail, which discards
+// the value formed here) must form no subnormal: each costs a microcode assist per vector. Their
+// input is clamped where e^-|x| stays normal (87), and then:
+// - AVX-512: the final product dy * v, subnormal for |dy| < 0.7 at e^-87, is masked off on
+//   those lanes (mul_off: a zero-masked vmulps, no extra operation); off_input leaves the input.
+// - AVX2 and SSE2 (no masks; vrcpps(1) is not exactly 1, so q_of_e's residual e - q0 d at
+//   e^-87 is subnormal, and SSE2's SigParts squares e): off_input replaces the input by 0 on
+//   those lanes (one blend; e^-0 = 1) and mul_off is dy * v.
+// Both take `keep`, the lanes outside the tail (not_below: NaN lanes are kept).
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> off_input(xsimd::batch_bool<float, Arch> keep, vf<Arch> v) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return v;
+  } else {
+    return xsimd::select(keep, v, vf<Arch>(0.0f));
+  }
+}
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> mul_off(xsimd::batch_bool<float, Arch> keep, vf<Arch> dy, vf<Arch> v) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_maskz_mul_ps(__mmask16(keep), dy, v);
+  } else {
+    return dy * v;
+  }
+}
+
+// !(x < c) and !(x > c) per lane, true for NaN (one unordered compare each): the lanes outside
+// a tail x < c or |x| > c (not_above(|x|, c)), as the mask that mul_off, off_input and
+// exp_grad_tail take (AVX-512 masks with it directly; its complement would cost a knotw per
+// vector).
+template <class Arch>
+SIMDENSE_INLINE xsimd::batch_bool<float, Arch> not_below(vf<Arch> x, float c) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_cmp_ps_mask(x, _mm512_set1_ps(c), _CMP_NLT_UQ);
+  } else if constexpr (std::is_base_of_v<xsimd::avx, Arch>) {
+    return _mm256_cmp_ps(x, _mm256_set1_ps(c), _CMP_NLT_UQ);
+  } else {
+    return _mm_cmpnlt_ps(x, _mm_set1_ps(c));
+  }
+}
+template <class Arch>
+SIMDENSE_INLINE xsimd::batch_bool<float, Arch> not_above(vf<Arch> x, float c) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _mm512_cmp_ps_mask(x, _mm512_set1_ps(c), _CMP_NGT_UQ);
+  } else if constexpr (std::is_base_of_v<xsimd::avx, Arch>) {
+    return _mm256_cmp_ps(x, _mm256_set1_ps(c), _CMP_NGT_UQ);
+  } else {
+    return _mm_cmpngt_ps(x, _mm_set1_ps(c));
+  }
+}
+
+// dy * f'(x) on a vector with tail lanes (`tail`), where dy f'(x) = gP 2^n, gP = g P rounded,
+// g = dy times a factor of f'(x) (dy itself for most) and P a normal float; r: the result on the
+// other lanes. The tail lanes take scale2_tiny(gP, n): rounded once more, and only if
+// subnormal, so neither a subnormal f'(x) nor a subnormal operand is formed (each costs a
+// microcode assist of 135-215 cycles on AVX-512: N(0, 12) inputs ran gelu' 18x slower than
+// N(0, 3), and |x| > 87 ran sigmoid' 88x slower than x = -1, when such lanes went to double).
+// Only the lanes where that is not enough go to grad_rare_lanes in double: |g| > gmax (g P may
+// overflow, or x lies beyond the caller's clamp of its exponent, where the clamped value times
+// |g| <= gmax still rounds to 0, as the true one does) and x = +-inf (f'(+-inf) = 0: dy = inf
+// must give NaN).
 template <class Arch, class FD>
-SIMDENSE_INLINE vf<Arch> grad_tail_lanes(vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> fp, vf<Arch> P, vf<Arch> n,
-                                         xsimd::batch_bool<float, Arch> tail, float dymax, FD fd) {
+SIMDENSE_INLINE vf<Arch> grad_tail_lanes(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> g, vf<Arch> gP,
+                                         vf<Arch> n, xsimd::batch_bool<float, Arch> tail, float gmax, FD fd) {
   using B = vf<Arch>;
-  B r = xsimd::select(tail, scale2_tiny<Arch>(dy * P, n), dy * xsimd::select(tail, B(1.0f), fp));
-  const auto rare = (tail && (xsimd::abs(dy) > B(dymax))) || (x == B(-std::numeric_limits<float>::infinity()));
+  r = xsimd::select(tail, scale2_tiny<Arch>(gP, n), r);
+  const auto rare =
+      tail && ((xsimd::abs(g) > B(gmax)) || (xsimd::abs(x) == B(std::numeric_limits<float>::infinity())));
   return xsimd::any(rare) ? grad_rare_lanes<Arch>(r, x, dy, a, rare, fd) : r;
 }
 
+// gelu' and gelu_tanh', whose f'(x) on the tail x < lim (< 0) is P 2^n; fp = f'(x) as float
+// (within its bound on every lane but the tail, where f'(x) is near or below float's normal
+// range): typical data pays dy * fp; the tail lanes (inlined: at N(0, 12) most vectors have
+// one; out of line it cost 1.5x there) take grad_tail_lanes with g = dy, gP = dy P.
 template <class Arch, class FD>
 SIMDENSE_INLINE vf<Arch> grad_tail(vf<Arch> x, vf<Arch> dy, vf<Arch> a, vf<Arch> fp, vf<Arch> P, vf<Arch> n, float lim,
                                    float dymax, FD fd) {
-  const auto tail = x < vf<Arch>(lim);
-  return xsimd::any(tail) ? grad_tail_lanes<Arch>(x, dy, a, fp, P, n, tail, dymax, fd) : dy * fp;
+  using B = vf<Arch>;
+  const auto tail = x < B(lim);
+  if (!xsimd::any(tail)) return dy * fp;
+  return grad_tail_lanes<Arch>(dy * xsimd::select(tail, B(1.0f), fp), x, dy, a, dy, dy * P, n, tail, dymax, fd);
 }
+
+// The clamp of k|x| in exp_grad_tail and the |g| beyond which its lanes go to double: past the
+// clamp, |g| 2^s e^-136 <= 2^(40 + 2 - 196.2) < 2^-150 rounds to 0, as the true value does.
+inline constexpr float kTailExpClamp = 136.0f;
+inline constexpr float kTailMaxG = 0x1p40f;
+
+// sigmoid', tanh', elu', silu' and softplus', whose f'(x) on the tail (|x| > 87: 43 for tanh')
+// is c 2^s e^-k|x| to within 2^-124 relative (sigmoid' = e/(1 + e)^2 with e < 2^-125, tanh' =
+// 4E/(1 + E)^2, softplus' = e/(1 + e), silu' = e (1 + x + e)/(1 + e)^2, elu' = alpha e):
+// g = dy c (the caller's, c = 1, alpha or 1 + x), e^-k|x| = 2^n (1 + q) by exp_parts (k|x|
+// clamped at kTailExpClamp), gP = g + g q (one rounding), scaled by 2^(n + s) through
+// grad_tail_lanes. r: the caller's result, kept on the other lanes (whose float path clamps
+// |x| at 87, so that the value discarded here is formed without subnormals).
+template <class Arch, class GF, class FD>
+__attribute__((noinline, cold)) vf<Arch> exp_grad_tail_lanes(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a,
+                                                             xsimd::batch_bool<float, Arch> keep, float k, float s,
+                                                             GF gf, FD fd) {
+  using B = vf<Arch>;
+  const auto tail = !keep;
+  const B g = gf(x, dy, a);
+  B n, q;
+  exp_parts<Arch>(-xsimd::min(B(k) * xsimd::abs(x), B(kTailExpClamp)), B(0.0f), n, q);
+  const B gt = xsimd::select(tail, g, B(0.0f));  // the other lanes: no subnormal operand
+  return grad_tail_lanes<Arch>(r, x, dy, a, g, fmadd<Arch>(gt, q, gt), n + B(s), tail, kTailMaxG, fd);
+}
+template <class Arch, class GF, class FD>
+SIMDENSE_INLINE vf<Arch> exp_grad_tail(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a,
+                                       xsimd::batch_bool<float, Arch> keep, float k, float s, GF gf, FD fd) {
+  return all_lanes<Arch>(keep) ? r : exp_grad_tail_lanes<Arch>(r, x, dy, a, keep, k, s, gf, fd);
+}
+
+// The g of exp_grad_tail: dy (sigmoid', tanh', softplus'), dy alpha (elu'), dy (1 + x) (silu').
+struct TailDy {
+  template <class B>
+  B operator()(B, B dy, B) const { return dy; }
+};
+struct TailDyAlpha {
+  template <class B>
+  B operator()(B, B dy, B a) const { return dy * a; }
+};
+struct TailDyOnePlusX {
+  template <class B>
+  B operator()(B x, B dy, B) const { return dy * (B(1.0f) + x); }
+};
 
 // -min(|x|, lim) (NaN kept): the argument of e^-|x| clamped where e^-|x| rounds to 0 anyway,
 // which keeps -inf out of the range reduction: an OR with the sign bit and a max (max(c, z)
 // returns a NaN z). (AVX-512 vrangeps would do it in one op but returns the other operand for
 // a quiet NaN, measured here.)
 template <class Arch>
+SIMDENSE_INLINE vf<Arch> neg_abs(vf<Arch> x) {
+  return as_float<Arch>(as_int<Arch>(x) | vi<Arch>(std::int32_t(0x80000000u)));
+}
+template <class Arch>
 SIMDENSE_INLINE vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
-  const vf<Arch> z = as_float<Arch>(as_int<Arch>(x) | vi<Arch>(std::int32_t(0x80000000u)));
-  return xsimd::max(vf<Arch>(-lim), z);
+  return xsimd::max(vf<Arch>(-lim), neg_abs<Arch>(x));
 }
 
 // e^z for z in [-104, 0] (or NaN), subnormal results included: the throughput version of
@@ -516,28 +628,25 @@ struct Act<Activation::sigmoid, Arch> {
       return (e * sp.p()) * sp.p();
     }
   }
-  // dx = dy * sigmoid'(x); |x| > 87 (sigmoid' < 2^-125, e^-|x| about to be subnormal): rare
-  // lanes in double (act_detail::grad_rare_lanes).
+  // dx = dy * sigmoid'(x); |x| > 87 (sigmoid' < 2^-125, e^-|x| about to be subnormal): dy e
+  // scaled last (act_detail::exp_grad_tail), in double only where |dy| > 2^40 or x = +-inf.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch, true>(x, act_detail::kSigmoidPrime, t)) return dy * t;
+    // |x| clamped at 87 (not 104), the tail lanes kept from forming subnormals (act_detail::
+    // off_input, mul_off): their float value is discarded.
+    const auto keep = act_detail::not_above<Arch>(xsimd::abs(x), act_detail::kRareX);
     B r;
-    xsimd::batch_bool<float, Arch> rare;
     if constexpr (kHasFma<Arch>) {
-      // |x| clamped at 87 (not 104): the rare lanes' float value is discarded, and clamped
-      // it stays normal (a subnormal e costs microcode assists: act_detail::grad_rare_lanes).
-      const B z = act_detail::neg_abs_min<Arch>(x, act_detail::kRareX);
-      r = dy * act_detail::sigmoid_prime_z<Arch, false>(z);
-      rare = xsimd::abs(x) > B(act_detail::kRareX);
+      const B z = act_detail::off_input<Arch>(keep, act_detail::neg_abs_min<Arch>(x, act_detail::kRareX));
+      r = act_detail::mul_off<Arch>(keep, dy, act_detail::sigmoid_prime_z<Arch, false>(z));
     } else {
-      r = dy * df(x, a);
-      rare = xsimd::abs(x) > B(act_detail::kRareX);
+      r = act_detail::mul_off<Arch>(keep, dy, df(act_detail::off_input<Arch>(keep, x), a));
     }
-    if (xsimd::any(rare))
-      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
-        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);
-        return g * e / ((1.0 + e) * (1.0 + e));
-      });
-    return r;
+    return act_detail::exp_grad_tail<Arch>(r, x, dy, a, keep, 1.0f, 0.0f, act_detail::TailDy{},
+                                           [](double v, double g, double) {
+                                             const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);
+                                             return g * e / ((1.0 + e) * (1.0 + e));
+                                           });
   }
 };
 
@@ -660,26 +769,28 @@ struct Act<Activation::tanh, Arch> {
     act_detail::SigParts<Arch> sp(act_detail::unscale<Arch>(Es, deep));
     return act_detail::unscale<Arch>(B(4.0f) * ((Es * sp.p()) * sp.p()), deep);
   }
-  // dx = dy * tanh'(x); |x| > 43 (E = e^-2|x| about to be subnormal): rare lanes in double.
+  // dx = dy * tanh'(x); |x| > 43 (E = e^-2|x| about to be subnormal): dy 4E scaled last
+  // (act_detail::exp_grad_tail), in double only where |dy| > 2^40 or x = +-inf.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
-    const B ax = xsimd::abs(x);
     if (B t; act_detail::by_table<Arch, true>(x, act_detail::kTanhPrime, t)) return dy * t;
     B r;
+    const auto keep = act_detail::not_above<Arch>(xsimd::abs(x), 43.0f);
+    // 2|x| clamped at 87, the tail lanes kept from forming subnormals (act_detail::off_input,
+    // mul_off): their float value is discarded.
     if constexpr (kHasFma<Arch>) {
-      r = dy * (B(4.0f) * act_detail::sigmoid_prime_z<Arch, false>(act_detail::neg_abs_min<Arch>(x + x, act_detail::kRareX)));
+      const B z = act_detail::off_input<Arch>(keep, act_detail::neg_abs_min<Arch>(x + x, act_detail::kRareX));
+      r = act_detail::mul_off<Arch>(keep, dy, B(4.0f) * act_detail::sigmoid_prime_z<Arch, false>(z));
     } else {
-      const B E = exp_neg<Arch>(B(-2.0f) * ax);
+      const B E = exp_neg<Arch>(act_detail::off_input<Arch>(keep, B(-2.0f) * xsimd::abs(x)));
       const act_detail::SigParts<Arch> sp(E);
       const B p = sp.p();
-      r = dy * (B(4.0f) * ((E * p) * p));
+      r = act_detail::mul_off<Arch>(keep, dy, B(4.0f) * ((E * p) * p));
     }
-    const auto rare = ax > B(43.0f);
-    if (xsimd::any(rare))
-      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double) {
-        const double e = act_detail::rare_exp_neg<Arch>(v, 2.0);
-        return g * (4.0 * e) / ((1.0 + e) * (1.0 + e));
-      });
-    return r;  // NaN x: E and r are NaN
+    // |x| > 43: dy E scaled by 2^(n + 2) last (exp_grad_tail, E = 2^n (1 + q)). NaN x: r is NaN.
+    return act_detail::exp_grad_tail<Arch>(r, x, dy, a, keep, 2.0f, 2.0f, act_detail::TailDy{}, [](double v, double g, double) {
+      const double e = act_detail::rare_exp_neg<Arch>(v, 2.0);
+      return g * (4.0 * e) / ((1.0 + e) * (1.0 + e));
+    });
   }
 };
 
@@ -724,23 +835,28 @@ struct Act<Activation::elu, Arch> {
     return xsimd::select(xsimd::isnan(x), x,
                          xsimd::select(x < B(0.0f), a * exp<Arch>(x), B(1.0f)));
   }
-  // dx = dy * elu'(x). Rare lanes in double: x < -87 (e^x about to be subnormal) or alpha e^x
-  // below the normal range (a tiny alpha), where rounding alpha e^x first would lose dx.
+  // dx = dy * elu'(x). x < -87 (e^x about to be subnormal): (dy alpha) e^x scaled last
+  // (act_detail::exp_grad_tail; in double where |dy alpha| > 2^40 or x = -inf). Rare lanes in
+  // double: alpha e^x below the normal range for x >= -87 (a tiny alpha), where rounding
+  // alpha e^x first would lose dx.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     const auto neg = x < B(0.0f);
-    // x >= 0 lanes are discarded; -87 clamps (x < -87 lanes are rare ones, recomputed in
-    // double, and clamped their discarded value stays normal: no assist), -inf too; NaN kept.
-    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xsimd::max(B(-act_detail::kRareX), xsimd::min(x, B(0.0f))))
-                                    : exp<Arch>(x));
-    B r = dy * xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f)));
-    const auto rare = (x < B(-act_detail::kRareX)) ||
-                      (neg && (xsimd::abs(fp) < B(0x1p-126f)) && (a != B(0.0f)));
-    if (xsimd::any(rare))
-      r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, rare, [](double v, double g, double al) {
-        const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < 0 here
-        return (g * al) * e;  // dy*alpha exact in double
-      });
-    return r;
+    // x >= 0 lanes are discarded, and so are the tail lanes x < -87 (-inf too), taken by
+    // exp_grad_tail: -87 clamps (e^-87 stays normal), act_detail::off_input and mul_off keep
+    // them from forming subnormals. NaN kept.
+    const auto keep = act_detail::not_below<Arch>(x, -act_detail::kRareX);
+    const B xe = act_detail::off_input<Arch>(keep, xsimd::max(B(-act_detail::kRareX), xsimd::min(x, B(0.0f))));
+    const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xe) : exp<Arch>(xe));
+    B r = act_detail::mul_off<Arch>(keep, dy, xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f))));
+    const auto fd = [](double v, double g, double al) {
+      const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < 0 here
+      return (g * al) * e;  // dy*alpha exact in double
+    };
+    // alpha e^x below the normal range (a tiny alpha; the tail lanes' fp is discarded).
+    const auto tiny = neg && (xsimd::abs(fp) < B(0x1p-126f)) && (a != B(0.0f));
+    if (all_lanes<Arch>(keep && !tiny)) return r;  // typical data: one test
+    if (xsimd::any(tiny && keep)) r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, tiny && keep, fd);
+    return act_detail::exp_grad_tail<Arch>(r, x, dy, a, keep, 1.0f, 0.0f, act_detail::TailDyAlpha{}, fd);
   }
 };
 
@@ -793,51 +909,47 @@ struct Act<Activation::silu, Arch> {
     const B r = (xsimd::select(neg, neg_num, pos_num) * sp.p()) * sp.p();
     return xsimd::select(xsimd::isnan(x), x + x, act_detail::unscale<Arch>(r, deep));
   }
-  // dx = dy * silu'(x); x < -87 (e^x about to be subnormal): rare lanes in double.
+  // dx = dy * silu'(x); x < -87 (e^x about to be subnormal): act_detail::exp_grad_tail.
   // FMA ISAs: silu' = s (1 + x (1 - s)) with q = sigmoid(-|x|) <= 1/2 (one Newton step, no
   // compensation): x >= 0: (1 - q)(1 + x q); x < 0: q (1 + x (1 - q)), the bracket by one FMA
   // (near the root it cancels to ~|x| 2^-24 absolute, times q = 0.22: ~2e-8).
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch>(x, act_detail::kSiluPrime, t)) return dy * t;
     const auto neg = x < B(0.0f);
+    const auto keep = act_detail::not_below<Arch>(x, -act_detail::kRareX);
     B r;
     if constexpr (kHasFma<Arch>) {
-      const B q = act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch, false>(act_detail::neg_abs_min<Arch>(x, act_detail::kRareX)));
+      // |x| clamped at 87 (e^-87 stays normal), the tail lanes x < -87 (taken below) kept from
+      // forming subnormals (act_detail::off_input, mul_off); AVX2 clamps x > 60 at 60 too
+      // (silu' rounds to 1 from x = 21), see act_detail::below_60.
+      const B z = act_detail::off_input<Arch>(keep, act_detail::neg_abs_min<Arch>(act_detail::below_60<Arch>(x), act_detail::kRareX));
+      const B q = act_detail::q_of_e<Arch>(act_detail::exp_fast<Arch, false>(z));
       const B omq = B(1.0f) - q;
       const B xc = xsimd::min(x, B(200.0f));  // x = +inf: q = 0, inf * 0; NaN comes through q
-      r = dy * (xsimd::select(neg, q, omq) * fmadd<Arch>(xc, xsimd::select(neg, omq, q), B(1.0f)));
+      r = act_detail::mul_off<Arch>(keep, dy, xsimd::select(neg, q, omq) * fmadd<Arch>(xc, xsimd::select(neg, omq, q), B(1.0f)));
     } else {
-      const B xc = xsimd::min(x, B(200.0f));
+      const B xc = act_detail::off_input<Arch>(keep, act_detail::below_60<Arch>(x));
       const B e = exp_neg<Arch>(-xsimd::abs(xc));
       const act_detail::SigParts<Arch> sp(e);
       const B pos_num = fmadd<Arch>(xc, e, sp.d) + sp.derr;
       const B neg_num = e * ((sp.d + xc) + sp.derr);
       const B p = sp.p();
-      r = dy * ((xsimd::select(neg, neg_num, pos_num) * p) * p);
+      r = act_detail::mul_off<Arch>(keep, dy, (xsimd::select(neg, neg_num, pos_num) * p) * p);
     }
-    r = act_detail::fix_rare_below<Arch>(r, x, dy, a, -act_detail::kRareX, [](double v, double g, double) {
-      if (v < -1e300) return g * 0.0;  // silu'(-inf) = 0
-      const double vc = v < -700.0 ? -700.0 : v;  // v < -87 here
-      const double e = std::exp(vc);
-      return g * (e * ((1.0 + e) + vc) / ((1.0 + e) * (1.0 + e)));
-    });
+    // x < -87: dy (1 + x) e^x scaled last (act_detail::exp_grad_tail; 1 + x is exact there
+    // or rounds to x), in double where |dy (1 + x)| > 2^40 or x = -inf.
+    r = act_detail::exp_grad_tail<Arch>(r, x, dy, a, keep, 1.0f, 0.0f, act_detail::TailDyOnePlusX{},
+                                        [](double v, double g, double) {
+                                          if (v < -1e300) return g * 0.0;  // silu'(-inf) = 0
+                                          const double vc = v < -700.0 ? -700.0 : v;  // v < -87 here
+                                          const double e = std::exp(vc);
+                                          return g * (e * ((1.0 + e) + vc) / ((1.0 + e) * (1.0 + e)));
+                                        });
     return xsimd::select(xsimd::isnan(x), x + x, r);
   }
 };
 
 namespace gelu_detail {
-
-// e^(hi + lo) = 2^n (1 + q), hi <= 0 (or NaN), |lo| <= ulp(hi): exp_impl's reduction and
-// polynomial (relative error 1.1e-8), stopped before the final "+ 1" and the scaling so the
-// caller folds both into its own product, X e^(hi+lo) = scale2(X + X q, n): one rounding for
-// X (1 + q) and one (only if subnormal) for the scaling, instead of rounding e^(hi+lo), then the
-// product, then an intermediate that may itself be subnormal. The callers clamp |x| so that
-// hi >= -113: n >= -163 stays in scale2's range and n*C1 is exact.
-template <class Arch>
-SIMDENSE_INLINE void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
-  n = round_log2e<Arch>(hi);  // |hi| < 2^21
-  q = expm1_poly_estrin<Arch>(reduce_ln2<Arch>(hi, n) + lo);
-}
 
 // |x| is clamped here: gelu(x) underflows to -0 below -14.3 and gelu'(x) below -14.55; the
 // AVX-512 table covers [0, 15) and idx = trunc(a * 32/15) must stay <= 31.
@@ -1011,13 +1123,13 @@ struct Act<Activation::gelu_tanh, Arch> {
   }
   // e^-|v| = 2^n (1 + q), t = 2^max(n, lim) (e = (1 + q) t, rounded, is then e^-|v| or, where
   // 2^n < 2^lim, a value that only enters 1 + e, which rounds to 1 either way), neg = v < 0.
-  // |x| <= 11 here: beyond, sigmoid(v) rounds to 1 (v > 112) and x sigmoid(v) and its
-  // derivative underflow to 0 (|x e^v| < 1e-46 from x = -10.6), and |v| <= 112.5 keeps
-  // n >= -163 (scale2's range, n*C1 exact). t is never subnormal (a subnormal operand costs a
+  // |x| <= 11.5 here: beyond, sigmoid(v) rounds to 1 (v > 126) and x sigmoid(v) and its
+  // derivative underflow to 0 (|x e^v| < 1e-46 from x = -10.6; 1e7 |f'| < 3e-46 from -11.5:
+  // grad's float limit), and |v| <= 127 keeps n >= -183 (exp_parts' range, n*C1 exact). t is never subnormal (a subnormal operand costs a
   // microcode assist here): AVX-512 vscalefps(1, max(n, -100)); elsewhere the exponent field
   // of max(n, -127) (2^-127 encodes as +0), built while the polynomial runs.
   SIMDENSE_INLINE static void parts(B x, B& xc, B& n, B& q, B& t, xsimd::batch_bool<float, Arch>& neg) {
-    xc = clamp_nan<Arch>(x, -11.0f, 11.0f);
+    xc = clamp_nan<Arch>(x, -11.5f, 11.5f);
     B vh, vl;
     v_hl(xc, vh, vl);
     neg = vh < B(0.0f);
@@ -1027,12 +1139,12 @@ struct Act<Activation::gelu_tanh, Arch> {
       const __m512i hb = _mm512_castps_si512(vh);
       // lo = vl ^ (sign & ~vh): one vpternlogd.
       const B lo = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(vl), hb, sm, 0xD2));
-      gelu_detail::exp_parts<Arch>(_mm512_castsi512_ps(_mm512_or_si512(hb, sm)), lo, n, q);
+      exp_parts<Arch>(_mm512_castsi512_ps(_mm512_or_si512(hb, sm)), lo, n, q);
       t = scale2<Arch>(B(1.0f), xsimd::max(n, B(-100.0f)));
     } else {
       const B sm(-0.0f);
       const B flip = (vh & sm) ^ sm;
-      gelu_detail::exp_parts<Arch>(vh | sm, vl ^ flip, n, q);
+      exp_parts<Arch>(vh | sm, vl ^ flip, n, q);
       t = as_float<Arch>((xsimd::batch_cast<std::int32_t>(xsimd::max(n, B(-127.0f))) + vi<Arch>(127)) << 23);
     }
   }
@@ -1089,12 +1201,13 @@ struct Act<Activation::gelu_tanh, Arch> {
   }
   // dx = dy * gelu_tanh'(x); x < -9.5 (f' ~ x v' e^v, below 1e-33 and about to leave float's
   // normal range from x = -10.3): act_detail::grad_tail (dy r scaled once), in double only
-  // where |dy| > 8 (the float path clamps x at -11, where 8 |f'| < 4e-46 still rounds to 0)
+  // where |dy| > 1e7 (the float path clamps x at -11.5, where 1e7 |f'| < 3e-46 still rounds
+  // to 0)
   // with x clamped at -20 (e^v = e^-603 stays a positive double); f'(-inf) = 0.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     B r, m;
     const B fp = dparts(x, a, r, m);
-    return act_detail::grad_tail<Arch>(x, dy, a, fp, r, m, -9.5f, 8.0f, [](double v, double g, double) {
+    return act_detail::grad_tail<Arch>(x, dy, a, fp, r, m, -9.5f, 1e7f, [](double v, double g, double) {
       if (v < -1e300) return g * 0.0;
       const double xv = v < -20.0 ? -20.0 : v;
       const double k = 1.5957691216057308;  // sqrt(8/pi)
@@ -1122,18 +1235,23 @@ struct Act<Activation::softplus, Arch> {
     return xsimd::select(x > B(0.0f), x, B(0.0f)) + l;  // NaN x: e, l and the sum are NaN
   }
   SIMDENSE_INLINE static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
-  // dx = dy * sigmoid(x); x < -87 (sigmoid(x) about to be subnormal): rare lanes in double.
+  // dx = dy * sigmoid(x); x < -87 (sigmoid(x) about to be subnormal): act_detail::exp_grad_tail.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     B r;
+    // The tail lanes x < -87 (taken below) kept from forming subnormals (act_detail::off_input,
+    // mul_off); x > 60 clamped on AVX2 and SSE2 (act_detail::below_60).
+    const auto keep = act_detail::not_below<Arch>(x, -act_detail::kRareX);
+    const B xt = act_detail::off_input<Arch>(keep, act_detail::below_60<Arch>(x));
     if constexpr (kHasFma<Arch>) {
-      r = dy * act_detail::sigmoid_fast<Arch, false, false>(x, act_detail::kRareX);
+      r = act_detail::mul_off<Arch>(keep, dy, act_detail::sigmoid_fast<Arch, false, false>(xt, act_detail::kRareX));
     } else {
-      r = dy * df(x, a);
+      r = act_detail::mul_off<Arch>(keep, dy, df(xt, a));
     }
-    return act_detail::fix_rare_below<Arch>(r, x, dy, a, -act_detail::kRareX, [](double v, double g, double) {
-      const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < -87 here
-      return g * e / (1.0 + e);
-    });
+    return act_detail::exp_grad_tail<Arch>(r, x, dy, a, keep, 1.0f, 0.0f, act_detail::TailDy{},
+                                           [](double v, double g, double) {
+                                             const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < -87 here
+                                             return g * e / (1.0 + e);
+                                           });
   }
 };
 

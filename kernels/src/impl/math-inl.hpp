@@ -252,6 +252,18 @@ SIMDENSE_INLINE vf<Arch> exp_poly(vf<Arch> r) {
   return expm1_poly<Arch>(r) + vf<Arch>(1.0f);
 }
 
+// e^(hi + lo) = 2^n (1 + q), hi <= 0 (or NaN), |lo| <= ulp(hi): exp_impl's reduction and
+// polynomial (relative error 1.1e-8), stopped before the final "+ 1" and the scaling so the
+// caller folds both into its own product, X e^(hi+lo) = scale2(X + X q, n): one rounding for
+// X (1 + q) and one (only if subnormal) for the scaling, instead of rounding e^(hi+lo), then the
+// product, then an intermediate that may itself be subnormal. The callers clamp hi at -136 or
+// above: n >= -197 stays in scale2_tiny's range (-200) and n*C1 is exact.
+template <class Arch>
+SIMDENSE_INLINE void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
+  n = round_log2e<Arch>(hi);  // |hi| < 2^21
+  q = expm1_poly_estrin<Arch>(reduce_ln2<Arch>(hi, n) + lo);
+}
+
 // Software prefetch of the line holding p: into L1 and below (kL1, prefetcht0) or L2 and below
 // (kL2, prefetcht1). Inline asm, not _mm_prefetch: GCC 12 silently deleted the
 // __builtin_prefetch from the streaming loops of silu, gelu, gelu_tanh and softplus once their
@@ -264,6 +276,17 @@ SIMDENSE_INLINE void prefetch(const void* p) {
     asm volatile("prefetcht0 %0" : : "m"(*static_cast<const char*>(p)));
   } else {
     asm volatile("prefetcht1 %0" : : "m"(*static_cast<const char*>(p)));
+  }
+}
+
+// xsimd::all(m) in one kortestw on AVX-512 (xsimd 8.1's moves the mask to a general register
+// and compares it with 0xffff: two operations).
+template <class Arch>
+SIMDENSE_INLINE bool all_lanes(xsimd::batch_bool<float, Arch> m) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    return _kortestc_mask16_u8(__mmask16(m), __mmask16(m)) != 0;
+  } else {
+    return xsimd::all(m);
   }
 }
 
