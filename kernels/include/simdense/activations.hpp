@@ -55,9 +55,14 @@
 // by a floating-point operation (each would cost a ~135-215-cycle microcode assist with FTZ
 // off); subnormal results are rounded by integer arithmetic, so N(0, 12) inputs take at most ~3x
 // the time of N(0, 3) ones (benchmarks <f>_sd12; mostly because the tables end at |x| ~ 9-19).
-// Still slow: the backward passes' rare lanes (|x| > 87 for sigmoid', silu', softplus', elu';
-// > 43 for tanh'; gelu'/gelu_tanh' only with |dy| > 100 / 8), computed in double at ~15-40 ns
-// per lane; and on SSE2, sigmoid, silu and softplus for |x| in [44, 104].
+// The backward passes' tails (|x| > 87 for sigmoid', silu', softplus', elu'; > 43 for tanh';
+// x < -13 / -9.5 for gelu' / gelu_tanh'), where f'(x) leaves float's normal range, are computed
+// in float with dy f'(x) scaled once at the end (<= 1 ULP there on FMA ISAs, silu' 2, gelu_tanh'
+// 5), at 2-5x the time of x = -1; only tail lanes with |dy| > 2^40 (dy alpha for elu',
+// dy (1 + x) for silu'; gelu': |dy| > 100, gelu_tanh': |dy| > 1e7) or x = +-inf, and elu' with
+// an alpha so small that alpha e^x is subnormal, are recomputed in double (~15-40 ns per lane).
+// Still slow on SSE2: sigmoid, silu and softplus for |x| in [44, 104], softplus' for x in
+// [-87, -44].
 //
 // Stores: from n >= 2^21 floats (8 MiB) the output is written with non-temporal (streaming)
 // stores, which bypass the cache: faster from DRAM, but the next reader finds y in memory, not

@@ -200,7 +200,7 @@ SIMDENSE_INLINE vf<Arch> below_60(vf<Arch> x) {
 // - AVX2 and SSE2 (no masks; vrcpps(1) is not exactly 1, so q_of_e's residual e - q0 d at
 //   e^-87 is subnormal, and SSE2's SigParts squares e): off_input replaces the input by 0 on
 //   those lanes (one blend; e^-0 = 1) and mul_off is dy * v.
-// Both take `keep`, the lanes outside the tail (not_below: NaN lanes are kept).
+// Both take `keep`, the lanes outside the tail (not_beyond: NaN lanes are kept).
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> off_input(xsimd::batch_bool<float, Arch> keep, vf<Arch> v) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
@@ -218,28 +218,19 @@ SIMDENSE_INLINE vf<Arch> mul_off(xsimd::batch_bool<float, Arch> keep, vf<Arch> d
   }
 }
 
-// !(x < c) and !(x > c) per lane, true for NaN (one unordered compare each): the lanes outside
-// a tail x < c or |x| > c (not_above(|x|, c)), as the mask that mul_off, off_input and
-// exp_grad_tail take (AVX-512 masks with it directly; its complement would cost a knotw per
-// vector).
-template <class Arch>
-SIMDENSE_INLINE xsimd::batch_bool<float, Arch> not_below(vf<Arch> x, float c) {
+// !(x < c) (kAbove = false) or !(x > c) (kAbove = true) per lane, true for NaN (one unordered
+// compare): the lanes outside a tail x < c or |x| > c (not_beyond<Arch, true>(|x|, c)), as the
+// mask that mul_off, off_input and exp_grad_tail take (AVX-512 masks with it directly; its
+// complement would cost a knotw per vector).
+template <class Arch, bool kAbove>
+SIMDENSE_INLINE xsimd::batch_bool<float, Arch> not_beyond(vf<Arch> x, float c) {
+  constexpr int kPred = kAbove ? _CMP_NGT_UQ : _CMP_NLT_UQ;
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    return _mm512_cmp_ps_mask(x, _mm512_set1_ps(c), _CMP_NLT_UQ);
+    return _mm512_cmp_ps_mask(x, _mm512_set1_ps(c), kPred);
   } else if constexpr (std::is_base_of_v<xsimd::avx, Arch>) {
-    return _mm256_cmp_ps(x, _mm256_set1_ps(c), _CMP_NLT_UQ);
+    return _mm256_cmp_ps(x, _mm256_set1_ps(c), kPred);
   } else {
-    return _mm_cmpnlt_ps(x, _mm_set1_ps(c));
-  }
-}
-template <class Arch>
-SIMDENSE_INLINE xsimd::batch_bool<float, Arch> not_above(vf<Arch> x, float c) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    return _mm512_cmp_ps_mask(x, _mm512_set1_ps(c), _CMP_NGT_UQ);
-  } else if constexpr (std::is_base_of_v<xsimd::avx, Arch>) {
-    return _mm256_cmp_ps(x, _mm256_set1_ps(c), _CMP_NGT_UQ);
-  } else {
-    return _mm_cmpngt_ps(x, _mm_set1_ps(c));
+    return kAbove ? _mm_cmpngt_ps(x, _mm_set1_ps(c)) : _mm_cmpnlt_ps(x, _mm_set1_ps(c));
   }
 }
 
@@ -457,10 +448,11 @@ SIMDENSE_INLINE vf<Arch> sigmoid_prime_z(vf<Arch> z) {
 // ULP, for silu, whose product x q rounds once more.
 // lim: |x| is clamped there (104: below, e^-|x| rounds to 0; silu passes 87, where e stays
 // normal: its x < -64 lanes take another path, and sigmoid(87) rounds to 1 like any larger x).
+// sigmoid_of_z: the same from z = -|x| already in exp_fast's range [-104, 0] (or NaN).
 template <class Arch, bool kComp, bool kTable = true>
-SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
+SIMDENSE_INLINE vf<Arch> sigmoid_of_z(vf<Arch> x, vf<Arch> z) {
   using B = vf<Arch>;
-  const B e = exp_fast<Arch, kTable>(neg_abs_min<Arch>(x, lim));
+  const B e = exp_fast<Arch, kTable>(z);
   B q;
   if constexpr (kComp) {
     // Below e = 2^-24, e/(1 + e) rounds to e; SigParts never sees such an e, whose square
@@ -471,6 +463,10 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
     q = q_of_e<Arch>(e);
   }
   return select_a_or_1ma<Arch>(x < B(0.0f), q);
+}
+template <class Arch, bool kComp, bool kTable = true>
+SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
+  return sigmoid_of_z<Arch, kComp, kTable>(x, neg_abs_min<Arch>(x, lim));
 }
 
 // sigmoid'(x), tanh'(x), silu'(x), silu(x) and softplus(x) on AVX-512 without exp, log or
@@ -601,17 +597,17 @@ struct Act<Activation::sigmoid, Arch> {
       // |x| > 87 (e = e^-|x| below 1.6e-38, subnormal from 87.34): sigmoid is e (x < 0) or 1,
       // and e comes from exp_fast's integer rounding (scale2_tiny): a subnormal e through
       // vscalefps and the quotient cost four microcode assists per vector (sigmoid of
-      // x = -90 ran 34x slower than of x = -1). Typical data pays one compare and branch.
-      const B z = act_detail::neg_abs_min<Arch>(x, 104.0f);
+      // x = -90 ran 34x slower than of x = -1). Typical data pays one compare and branch, and
+      // no clamp: the branch takes every lane beyond 87 (-inf too), so z = -|x| is in
+      // exp_fast's range otherwise.
+      const B z = act_detail::neg_abs<Arch>(x);
       const auto deep = z < B(-87.0f);
       if (xsimd::any(deep)) {
-        const B e = act_detail::exp_fast<Arch, true, true>(z);
+        const B e = act_detail::exp_fast<Arch, true, true>(xsimd::max(B(-104.0f), z));  // NaN z kept
         const B q = xsimd::select(deep, e, act_detail::q_of_e<Arch>(xsimd::select(deep, B(1.0f), e)));
         return act_detail::select_a_or_1ma<Arch>(x < B(0.0f), q);
       }
-    }
-    if constexpr (kHasFma<Arch>) {
-      return act_detail::sigmoid_fast<Arch, false>(x);  // (its neg_abs_min is the z above, CSE'd)
+      return act_detail::sigmoid_of_z<Arch, false>(x, z);
     } else {
       const B e = exp_neg<Arch>(-xsimd::abs(x));
       const act_detail::SigParts<Arch> sp(e);
@@ -634,7 +630,7 @@ struct Act<Activation::sigmoid, Arch> {
     if (B t; act_detail::by_table<Arch, true>(x, act_detail::kSigmoidPrime, t)) return dy * t;
     // |x| clamped at 87 (not 104), the tail lanes kept from forming subnormals (act_detail::
     // off_input, mul_off): their float value is discarded.
-    const auto keep = act_detail::not_above<Arch>(xsimd::abs(x), act_detail::kRareX);
+    const auto keep = act_detail::not_beyond<Arch, true>(xsimd::abs(x), act_detail::kRareX);
     B r;
     if constexpr (kHasFma<Arch>) {
       const B z = act_detail::off_input<Arch>(keep, act_detail::neg_abs_min<Arch>(x, act_detail::kRareX));
@@ -774,7 +770,7 @@ struct Act<Activation::tanh, Arch> {
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch, true>(x, act_detail::kTanhPrime, t)) return dy * t;
     B r;
-    const auto keep = act_detail::not_above<Arch>(xsimd::abs(x), 43.0f);
+    const auto keep = act_detail::not_beyond<Arch, true>(xsimd::abs(x), 43.0f);
     // 2|x| clamped at 87, the tail lanes kept from forming subnormals (act_detail::off_input,
     // mul_off): their float value is discarded.
     if constexpr (kHasFma<Arch>) {
@@ -844,7 +840,7 @@ struct Act<Activation::elu, Arch> {
     // x >= 0 lanes are discarded, and so are the tail lanes x < -87 (-inf too), taken by
     // exp_grad_tail: -87 clamps (e^-87 stays normal), act_detail::off_input and mul_off keep
     // them from forming subnormals. NaN kept.
-    const auto keep = act_detail::not_below<Arch>(x, -act_detail::kRareX);
+    const auto keep = act_detail::not_beyond<Arch, false>(x, -act_detail::kRareX);
     const B xe = act_detail::off_input<Arch>(keep, xsimd::max(B(-act_detail::kRareX), xsimd::min(x, B(0.0f))));
     const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xe) : exp<Arch>(xe));
     B r = act_detail::mul_off<Arch>(keep, dy, xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f))));
@@ -916,7 +912,7 @@ struct Act<Activation::silu, Arch> {
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch>(x, act_detail::kSiluPrime, t)) return dy * t;
     const auto neg = x < B(0.0f);
-    const auto keep = act_detail::not_below<Arch>(x, -act_detail::kRareX);
+    const auto keep = act_detail::not_beyond<Arch, false>(x, -act_detail::kRareX);
     B r;
     if constexpr (kHasFma<Arch>) {
       // |x| clamped at 87 (e^-87 stays normal), the tail lanes x < -87 (taken below) kept from
@@ -1240,7 +1236,7 @@ struct Act<Activation::softplus, Arch> {
     B r;
     // The tail lanes x < -87 (taken below) kept from forming subnormals (act_detail::off_input,
     // mul_off); x > 60 clamped on AVX2 and SSE2 (act_detail::below_60).
-    const auto keep = act_detail::not_below<Arch>(x, -act_detail::kRareX);
+    const auto keep = act_detail::not_beyond<Arch, false>(x, -act_detail::kRareX);
     const B xt = act_detail::off_input<Arch>(keep, act_detail::below_60<Arch>(x));
     if constexpr (kHasFma<Arch>) {
       r = act_detail::mul_off<Arch>(keep, dy, act_detail::sigmoid_fast<Arch, false, false>(xt, act_detail::kRareX));
