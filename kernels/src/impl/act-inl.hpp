@@ -1031,10 +1031,12 @@ SIMDENSE_INLINE vf<Arch> G_of(vf<Arch> a) {
 }
 
 // a = min(|x|, kAMax) (NaN kept), -a^2/2 = hi + lo split exactly, e^(-a^2/2) = 2^n (1 + q).
-template <class Arch>
+// kWide = false: the caller has checked that no lane has |x| > 12.9 (Act<gelu>::narrow): no
+// clamp, and n >= -120, so the final scalings need no subnormal path.
+template <class Arch, bool kWide = true>
 SIMDENSE_INLINE void gauss_parts(vf<Arch> x, vf<Arch>& a, vf<Arch>& n, vf<Arch>& q) {
   using B = vf<Arch>;
-  a = xsimd::min(B(kAMax), xsimd::abs(x));  // constant first: a NaN x stays NaN
+  a = kWide ? xsimd::min(B(kAMax), xsimd::abs(x)) : xsimd::abs(x);  // constant first: NaN kept
   const B m = a * B(-0.5f);  // exact
   const B hi = m * a;
   const B lo = prod_err<Arch>(m, a, hi);
@@ -1053,13 +1055,27 @@ struct Act<Activation::gelu, Arch> {
   // final rounding. Roundings: G, X, X + Xq (and the subnormal scaling); x - w adds one with
   // w/(x - w) <= 1. a is clamped to kAMax: there w underflows to 0 (x < 0) or is negligible
   // next to x. gelu(-inf) = -0, gelu(+inf) = +inf, +-0 kept (x - w with w = +0), NaN kept.
-  SIMDENSE_INLINE static B f(B x, B) {
+  // No lane with |x| > 12.9 (NaN too): gauss_parts<false>, plain scale2 (n >= -120) and no
+  // gelu' tail. Typical data takes it, paying one compare and branch instead of the clamp and
+  // scale2_tiny's test.
+  SIMDENSE_INLINE static bool narrow(B x) { return !xsimd::any(xsimd::abs(x) > B(12.9f)); }
+  template <bool kWide>
+  SIMDENSE_INLINE static B scale2_of(B p, B n) {
+    if constexpr (kWide) {
+      return scale2_tiny<Arch>(p, n);
+    } else {
+      return scale2<Arch>(p, n);
+    }
+  }
+  SIMDENSE_INLINE static B f(B x, B a) { return narrow(x) ? f_parts<false>(x, a) : f_parts<true>(x, a); }
+  template <bool kWide>
+  SIMDENSE_INLINE static B f_parts(B x, B) {
     B a, n, q;
-    gelu_detail::gauss_parts<Arch>(x, a, n, q);
+    gelu_detail::gauss_parts<Arch, kWide>(x, a, n, q);
     const B X = a * gelu_detail::G_of<Arch>(a);
     // w >= 0 (+0 at x = +-0), so x - w keeps the sign of a zero x under any compiler (clang
     // turned the earlier x + (-w) form into -0 for x = +0).
-    const B w = scale2_tiny<Arch>(fmadd<Arch>(X, q, X), n);
+    const B w = scale2_of<kWide>(fmadd<Arch>(X, q, X), n);
     // neg, not unary minus (0 - w on AVX-512): gelu(-16.9) must be -0.
     return xsimd::select(x < B(0.0f), neg<Arch>(w), x - w);
   }
@@ -1070,12 +1086,13 @@ struct Act<Activation::gelu, Arch> {
     return dparts(x, a, P, n);
   }
   // f'(x) as df, and its x < 0 form as P 2^n (P = D (1 + q)).
+  template <bool kWide = true>
   SIMDENSE_INLINE static B dparts(B x, B, B& P, B& n) {
     B a, q;
-    gelu_detail::gauss_parts<Arch>(x, a, n, q);
+    gelu_detail::gauss_parts<Arch, kWide>(x, a, n, q);
     const B D = fnmadd<Arch>(a, B(3.989422917e-01f), gelu_detail::G_of<Arch>(a));
     P = fmadd<Arch>(D, q, D);
-    const B w = scale2_tiny<Arch>(P, n);
+    const B w = scale2_of<kWide>(P, n);
     return xsimd::select(x < B(0.0f), w, B(1.0f) - w);
   }
   // dx = dy * gelu'(x); x < -13 (gelu'(x) ~ x phi(x) about to leave float's normal range):
@@ -1085,6 +1102,7 @@ struct Act<Activation::gelu, Arch> {
   // gelu'(-inf) = 0 (dy = inf then gives NaN).
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     B P, n;
+    if (narrow(x)) return dy * dparts<false>(x, a, P, n);  // no tail lane
     const B fp = dparts(x, a, P, n);
     return act_detail::grad_tail<Arch>(x, dy, a, fp, P, n, -13.0f, 100.0f, [](double v, double g, double) {
       if (v < -1e300) return g * 0.0;
