@@ -142,17 +142,14 @@ inline constexpr float kRareX = 87.0f;
 
 // Backward on rare lanes: dx = dy * f'(x) recomputed in double on the lanes in m (plain scalar
 // code on at most one batch, behind an xsimd::any test, so typical data never comes here).
-// The callers clamp the float path's |x| at 87 (43.5 for tanh') so that the value they discard
-// on these lanes is formed without subnormals (each costs a 135-215-cycle microcode assist on
-// AVX-512); the double path itself costs ~15-40 ns per rare lane, so the tails where f'(x) is
-// at or below float's normal range take float paths first (grad_tail_lanes: dy f'(x) scaled
-// last) and come here only where those cannot hold: |dy| beyond their limit, x = +-inf, and
-// elu' with a tiny alpha. A float f'(x) would be rounded to a coarse subnormal (or 0) before
-// the product with dy, which loses dx whenever |dy| > 1 (elu'(-104) with dy = 4.2,
-// alpha = -1e19: 0 instead of -2.9e-26), and dy = +-inf would meet 0 (NaN instead of the true
-// +-inf). In double nothing underflows before the one
-// final rounding: fd clamps |x| so that e^-|x| stays a normal double (e^-700 = 1e-304: dx
-// still rounds to 0 for every finite dy, and to +-inf for an infinite one); f'(+-inf) = 0.
+// It costs ~15-40 ns per lane, so the tails where f'(x) is at or below float's normal range
+// take float paths first (grad_tail_lanes: dy f'(x) scaled last) and come here only where
+// those cannot hold: |dy| beyond their limit, x = +-inf, and elu' with a tiny alpha. A float
+// f'(x) would be rounded to a coarse subnormal (or 0) before the product with dy, which loses
+// dx whenever |dy| > 1 (elu'(-104) with dy = 4.2, alpha = -1e19: 0 instead of -2.9e-26), and
+// dy = +-inf would meet 0 (NaN instead of the true +-inf). In double nothing underflows before
+// the one final rounding: fd clamps |x| so that e^-|x| stays a normal double (e^-700 = 1e-304:
+// dx still rounds to 0 for every finite dy, and to +-inf for an infinite one); f'(+-inf) = 0.
 template <class Arch, class FD>
 __attribute__((noinline, cold)) vf<Arch> grad_rare_lanes(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a,
                                 xsimd::batch_bool<float, Arch> m, FD fd) {
@@ -277,8 +274,8 @@ inline constexpr float kTailMaxG = 0x1p40f;
 // 4E/(1 + E)^2, softplus' = e/(1 + e), silu' = e (1 + x + e)/(1 + e)^2, elu' = alpha e):
 // g = dy c (the caller's, c = 1, alpha or 1 + x), e^-k|x| = 2^n (1 + q) by exp_parts (k|x|
 // clamped at kTailExpClamp), gP = g + g q (one rounding), scaled by 2^(n + s) through
-// grad_tail_lanes. r: the caller's result, kept on the other lanes (whose float path clamps
-// |x| at 87, so that the value discarded here is formed without subnormals).
+// grad_tail_lanes. r: the caller's result, kept on the other lanes (its value on the tail
+// lanes, discarded here, is formed without subnormals: off_input, mul_off).
 template <class Arch, class GF, class FD>
 __attribute__((noinline, cold)) vf<Arch> exp_grad_tail_lanes(vf<Arch> r, vf<Arch> x, vf<Arch> dy, vf<Arch> a,
                                                              xsimd::batch_bool<float, Arch> keep, float k, float s,
@@ -311,14 +308,15 @@ struct TailDyOnePlusX {
   B operator()(B x, B dy, B) const { return dy * (B(1.0f) + x); }
 };
 
-// -min(|x|, lim) (NaN kept): the argument of e^-|x| clamped where e^-|x| rounds to 0 anyway,
-// which keeps -inf out of the range reduction: an OR with the sign bit and a max (max(c, z)
-// returns a NaN z). (AVX-512 vrangeps would do it in one op but returns the other operand for
-// a quiet NaN, measured here.)
+// -|x| by an OR with the sign bit (NaN kept).
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> neg_abs(vf<Arch> x) {
   return as_float<Arch>(as_int<Arch>(x) | vi<Arch>(std::int32_t(0x80000000u)));
 }
+// -min(|x|, lim) (NaN kept): the argument of e^-|x| clamped where e^-|x| rounds to 0 anyway,
+// which keeps -inf out of the range reduction: neg_abs and a max (max(c, z) returns a NaN z).
+// (AVX-512 vrangeps would do it in one op but returns the other operand for a quiet NaN,
+// measured here.)
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> neg_abs_min(vf<Arch> x, float lim) {
   return xsimd::max(vf<Arch>(-lim), neg_abs<Arch>(x));
@@ -1043,6 +1041,17 @@ SIMDENSE_INLINE void gauss_parts(vf<Arch> x, vf<Arch>& a, vf<Arch>& n, vf<Arch>&
   exp_parts<Arch>(hi, lo, n, q);
 }
 
+// scale2_tiny for wide vectors, scale2 for the narrow ones of gelu and gelu_tanh (no lane with
+// n < -120, so no subnormal result: Act<gelu>::narrow, Act<gelu_tanh>::narrow).
+template <class Arch, bool kWide>
+SIMDENSE_INLINE vf<Arch> scale2_of(vf<Arch> p, vf<Arch> n) {
+  if constexpr (kWide) {
+    return scale2_tiny<Arch>(p, n);
+  } else {
+    return scale2<Arch>(p, n);
+  }
+}
+
 }  // namespace gelu_detail
 
 template <class Arch>
@@ -1059,14 +1068,6 @@ struct Act<Activation::gelu, Arch> {
   // gelu' tail. Typical data takes it, paying one compare and branch instead of the clamp and
   // scale2_tiny's test.
   SIMDENSE_INLINE static bool narrow(B x) { return !xsimd::any(xsimd::abs(x) > B(12.9f)); }
-  template <bool kWide>
-  SIMDENSE_INLINE static B scale2_of(B p, B n) {
-    if constexpr (kWide) {
-      return scale2_tiny<Arch>(p, n);
-    } else {
-      return scale2<Arch>(p, n);
-    }
-  }
   SIMDENSE_INLINE static B f(B x, B a) { return narrow(x) ? f_parts<false>(x, a) : f_parts<true>(x, a); }
   template <bool kWide>
   SIMDENSE_INLINE static B f_parts(B x, B) {
@@ -1075,7 +1076,7 @@ struct Act<Activation::gelu, Arch> {
     const B X = a * gelu_detail::G_of<Arch>(a);
     // w >= 0 (+0 at x = +-0), so x - w keeps the sign of a zero x under any compiler (clang
     // turned the earlier x + (-w) form into -0 for x = +0).
-    const B w = scale2_of<kWide>(fmadd<Arch>(X, q, X), n);
+    const B w = gelu_detail::scale2_of<Arch, kWide>(fmadd<Arch>(X, q, X), n);
     // neg, not unary minus (0 - w on AVX-512): gelu(-16.9) must be -0.
     return xsimd::select(x < B(0.0f), neg<Arch>(w), x - w);
   }
@@ -1092,7 +1093,7 @@ struct Act<Activation::gelu, Arch> {
     gelu_detail::gauss_parts<Arch, kWide>(x, a, n, q);
     const B D = fnmadd<Arch>(a, B(3.989422917e-01f), gelu_detail::G_of<Arch>(a));
     P = fmadd<Arch>(D, q, D);
-    const B w = scale2_of<kWide>(P, n);
+    const B w = gelu_detail::scale2_of<Arch, kWide>(P, n);
     return xsimd::select(x < B(0.0f), w, B(1.0f) - w);
   }
   // dx = dy * gelu'(x); x < -13 (gelu'(x) ~ x phi(x) about to leave float's normal range):
@@ -1188,10 +1189,10 @@ struct Act<Activation::gelu_tanh, Arch> {
       const B p0 = recip_approx<Arch>(d);
       const B num = fmadd<Arch>(xc, q, xc);
       const B q0 = num * p0;
-      w = scale2_of<kWide>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
+      w = gelu_detail::scale2_of<Arch, kWide>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
     } else {
       const act_detail::SigParts<Arch> sp(fmadd<Arch>(q, t, t));
-      w = scale2_of<kWide>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
+      w = gelu_detail::scale2_of<Arch, kWide>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
     }
     // x = +-0: w = +0 (the residual step turns -0 into +0), so x - w keeps the sign.
     return xsimd::select(x < B(0.0f), w, x - w);
@@ -1202,15 +1203,6 @@ struct Act<Activation::gelu_tanh, Arch> {
   SIMDENSE_INLINE static B df(B x, B a) {
     B r, m;
     return dparts(x, a, r, m);
-  }
-  // scale2_tiny, or scale2 where parts<false> bounds n below -120 out.
-  template <bool kWide>
-  SIMDENSE_INLINE static B scale2_of(B p, B n) {
-    if constexpr (kWide) {
-      return scale2_tiny<Arch>(p, n);
-    } else {
-      return scale2<Arch>(p, n);
-    }
   }
   // f'(x) as df, and as r 2^m (m = n for x < 0, 0 for x >= 0).
   template <bool kWide = true>
@@ -1229,7 +1221,7 @@ struct Act<Activation::gelu_tanh, Arch> {
     const B pos_num = fmadd<Arch>(xdv, e, d) + derr;
     r = (xsimd::select(neg, neg_num, pos_num) * p) * p;
     m = xsimd::select(neg, n, B(0.0f));
-    return scale2_of<kWide>(r, m);
+    return gelu_detail::scale2_of<Arch, kWide>(r, m);
   }
   // dx = dy * gelu_tanh'(x); x < -9.5 (f' ~ x v' e^v, below 1e-33 and about to leave float's
   // normal range from x = -10.3): act_detail::grad_tail (dy r scaled once), in double only
