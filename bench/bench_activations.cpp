@@ -26,7 +26,7 @@ const Fn kFns[] = {{"sigmoid", Activation::sigmoid},   {"tanh", Activation::tanh
 // absolute near 0 (derivative roots).
 constexpr std::size_t kCheck = std::size_t(1) << 18;
 
-void forward(benchmark::State& st, Activation f, std::size_t n, float sd = 3.0f) {
+void forward(benchmark::State& st, Activation f, std::size_t n, float sd = kActSd) {
   PageBuffer x(n, 0), y(n, 2048);
   fill_normal(x.data(), n, 42, 0.0f, sd);
   const std::size_t nc = std::min(n, kCheck);
@@ -48,7 +48,7 @@ void forward(benchmark::State& st, Activation f, std::size_t n, float sd = 3.0f)
   st.SetBytesProcessed(std::int64_t(st.iterations()) * std::int64_t(n) * 8);  // read x, write y
 }
 
-void backward(benchmark::State& st, Activation f, std::size_t n, float sd = 3.0f) {
+void backward(benchmark::State& st, Activation f, std::size_t n, float sd = kActSd) {
   PageBuffer x(n, 0), dy(n, 1024), dx(n, 2048);
   fill_normal(x.data(), n, 42, 0.0f, sd);
   fill_normal(dy.data(), n, 43, 0.0f, 1.0f);
@@ -90,18 +90,15 @@ void register_activations() {
             [f, n](benchmark::State& st) { backward(st, f, n); });
       }
     }
-  // Wide inputs, N(0, 12) instead of N(0, 3), at 64Ki: the tails (|x| > 9, where tables end,
-  // exponentials reach float's subnormal range and rare-lane paths start) on most vectors.
-  // Compare with <f>/<isa>/64Ki: a large ratio is a performance cliff (e.g. microcode assists
-  // for subnormal results; README "Tails").
-  constexpr std::size_t kWide = std::size_t(1) << 16;
+  // Wide inputs (kWideSd, kWideN: support/bench_util.hpp). Compare with <f>/<isa>/64Ki: a large
+  // ratio is a performance cliff (e.g. microcode assists for subnormal results; README "Tails").
   for (Isa isa : bench_isas())
     for (const Fn& fn : kFns) {
       const Activation f = fn.f;
-      add(std::string(fn.name) + "_sd12", isa, size_label(kWide),
-          [f](benchmark::State& st) { forward(st, f, kWide, 12.0f); });
-      add(std::string(fn.name) + "_grad_sd12", isa, size_label(kWide),
-          [f](benchmark::State& st) { backward(st, f, kWide, 12.0f); });
+      add(std::string(fn.name) + "_sd12", isa, size_label(kWideN),
+          [f](benchmark::State& st) { forward(st, f, kWideN, kWideSd); });
+      add(std::string(fn.name) + "_grad_sd12", isa, size_label(kWideN),
+          [f](benchmark::State& st) { backward(st, f, kWideN, kWideSd); });
     }
 }
 

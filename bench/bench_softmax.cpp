@@ -89,7 +89,7 @@ void register_softmax() {
   for (Isa isa : bench_isas())
     for (const auto& [name, kind] : kinds)
       add(std::string(name) + "_sd12", isa, size_label(1000),
-          [kind = kind](benchmark::State& st) { run(st, kind, 1, 1000, 12.0f); });
+          [kind = kind](benchmark::State& st) { run(st, kind, 1, 1000, kWideSd); });
   if (full_profile())
     add("copy", Isa::scalar, size_label(1 << 20),
         [](benchmark::State& st) { copy_bound(st, 1 << 20); });

@@ -15,7 +15,8 @@
 
 namespace simdense::bench::peers {
 
-// Activation sizes (bench_activations.cpp): 1Ki, 64Ki; full adds 4Mi, 64Mi.
+// Activation sizes (bench_activations.cpp): 1Ki, 64Ki; full adds 4Mi, 64Mi. The wide-input
+// benchmarks, <f>_sd12/<peer>/64Ki, take kWideN floats of N(0, kWideSd) as ours do.
 inline std::vector<std::size_t> activation_sizes() {
   std::vector<std::size_t> s = {std::size_t(1) << 10, std::size_t(1) << 16};
   if (full_profile()) {
@@ -53,8 +54,8 @@ inline std::string mat_label(MatShape s) { return std::to_string(s.m) + "x" + st
 // dy at 1024, output at 2048.
 struct ActData {
   PageBuffer x, dy, y;
-  explicit ActData(std::size_t n) : x(n, 0), dy(n, 1024), y(n, 2048) {
-    fill_normal(x.data(), n, 42, 0.0f, 3.0f);
+  explicit ActData(std::size_t n, float sd = kActSd) : x(n, 0), dy(n, 1024), y(n, 2048) {
+    fill_normal(x.data(), n, 42, 0.0f, sd);
     fill_normal(dy.data(), n, 43, 0.0f, 1.0f);
   }
 };

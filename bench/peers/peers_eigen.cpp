@@ -49,8 +49,8 @@ void eval_grad(Activation f, const float* xp, const float* dyp, float* dxp, std:
   }
 }
 
-void act(benchmark::State& st, Activation f, std::size_t n, bool grad) {
-  ActData d(n);
+void act(benchmark::State& st, Activation f, std::size_t n, bool grad, float sd = kActSd) {
+  ActData d(n, sd);
   auto call = [&] {
     if (grad) eval_grad(f, d.x.data(), d.dy.data(), d.y.data(), n);
     else eval(f, d.x.data(), d.y.data(), n);
@@ -159,6 +159,12 @@ void register_eigen() {
       add_named(std::string(activation_name(f)) + "_grad/eigen/" + size_label(n),
                 [f, n](benchmark::State& st) { act(st, f, n, true); });
   }
+  for (const auto& [name, f] : fns)
+    add_named(std::string(name) + "_sd12/eigen/" + size_label(kWideN),
+              [f = f](benchmark::State& st) { act(st, f, kWideN, false, kWideSd); });
+  for (Activation f : {Activation::sigmoid, Activation::tanh, Activation::gelu})
+    add_named(std::string(activation_name(f)) + "_grad_sd12/eigen/" + size_label(kWideN),
+              [f](benchmark::State& st) { act(st, f, kWideN, true, kWideSd); });
   for (bool log : {false, true})
     for (SoftmaxShape s : softmax_shapes())
       add_named(std::string(log ? "log_softmax" : "softmax") + "/eigen/" + softmax_label(s),

@@ -28,8 +28,8 @@ dnnl::engine& eng() {
 
 memory mem(const memory::dims& dims, tag t, float* p) { return memory({dims, dt::f32, t}, eng(), p); }
 
-void eltwise(benchmark::State& st, Activation f, algorithm alg, float alpha, std::size_t n) {
-  ActData d(n);
+void eltwise(benchmark::State& st, Activation f, algorithm alg, float alpha, std::size_t n, float sd = kActSd) {
+  ActData d(n, sd);
   const memory::dims dims = {memory::dim(n)};
   memory src = mem(dims, tag::a, d.x.data()), dst = mem(dims, tag::a, d.y.data());
   dnnl::eltwise_forward prim(dnnl::eltwise_forward::primitive_desc(
@@ -154,6 +154,9 @@ void register_onednn() {
     for (const E& e : fns)
       add_named(std::string(e.name) + "/onednn/" + size_label(n),
                 [e, n](benchmark::State& st) { eltwise(st, e.f, e.alg, e.alpha, n); });
+  for (const E& e : fns)
+    add_named(std::string(e.name) + "_sd12/onednn/" + size_label(kWideN),
+              [e](benchmark::State& st) { eltwise(st, e.f, e.alg, e.alpha, kWideN, kWideSd); });
   for (bool log : {false, true})
     for (SoftmaxShape s : softmax_shapes())
       add_named(std::string(log ? "log_softmax" : "softmax") + "/onednn/" + softmax_label(s),

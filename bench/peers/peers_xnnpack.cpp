@@ -39,8 +39,8 @@ void timed(benchmark::State& st, xnn_operator_t op, float* out, Call counters) {
 
 enum class Elt { sigmoid, elu, leaky_relu, relu };
 
-void eltwise(benchmark::State& st, Activation f, Elt kind, std::size_t n) {
-  ActData d(n);
+void eltwise(benchmark::State& st, Activation f, Elt kind, std::size_t n, float sd = kActSd) {
+  ActData d(n, sd);
   Op o;
   xnn_status s = xnn_status_success;
   switch (kind) {
@@ -120,6 +120,9 @@ void register_xnnpack() {
     for (const E& e : fns)
       add_named(std::string(e.name) + "/xnnpack/" + size_label(n),
                 [e, n](benchmark::State& st) { eltwise(st, e.f, e.kind, n); });
+  for (const E& e : fns)
+    add_named(std::string(e.name) + "_sd12/xnnpack/" + size_label(kWideN),
+              [e](benchmark::State& st) { eltwise(st, e.f, e.kind, kWideN, kWideSd); });
   for (SoftmaxShape s : softmax_shapes())
     add_named("softmax/xnnpack/" + softmax_label(s), [s](benchmark::State& st) { softmax(st, s); });
   for (MatShape s : matvec_shapes()) {

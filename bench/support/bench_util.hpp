@@ -59,6 +59,13 @@ class PageBuffer {
   std::size_t n_ = 0;
 };
 
+// The activation benchmarks' inputs: typical data N(0, 3) (kActSd) at every size, and wide data
+// N(0, 12) (kWideSd) at kWideN floats, named <f>_sd12 (ours and the peers'): the tails (|x| > 9,
+// where tables end, exponentials reach float's subnormal range) on most vectors.
+inline constexpr float kActSd = 3.0f;
+inline constexpr float kWideSd = 12.0f;
+inline constexpr std::size_t kWideN = std::size_t(1) << 16;
+
 // Typical data: normal-distributed values (mean, sd), deterministic for a seed.
 void fill_normal(float* x, std::size_t n, std::uint64_t seed, float mean = 0.0f, float sd = 1.0f);
 
