@@ -357,8 +357,7 @@ SIMDENSE_INLINE vf<Arch> exp_fast(vf<Arch> zc) {
     const B t = reduce_ln2<Arch>(zc, n);
     const B q = fmadd<Arch>(fmadd<Arch>(t, B(1.0f / 6.0f), B(0.5f)), t, B(1.0f));
     const B m = fmadd<Arch>(l * t, q, ll) + l;
-    if constexpr (kTiny) return scale2_tiny<Arch>(m, n);
-    return _mm512_maskz_scalef_ps(__mmask16(0xffff), m, n);
+    return scale2_of<Arch, kTiny>(m, n);
   } else {
     const B n = round_log2e<Arch>(zc);
     const B t = reduce_ln2<Arch>(zc, n);  // |n| <= 151
@@ -367,8 +366,7 @@ SIMDENSE_INLINE vf<Arch> exp_fast(vf<Arch> zc) {
     const B b = fmadd<Arch>(t, B(4.166655615e-02f), B(1.666657627e-01f));
     const B c = fmadd<Arch>(t, B(0.5f), B(1.0f));
     const B q = fmadd<Arch>(t2, fmadd<Arch>(t2, a, b), c);
-    if constexpr (kTiny) return scale2_tiny<Arch>(fmadd<Arch>(q, t, B(1.0f)), n);
-    return scale2<Arch>(fmadd<Arch>(q, t, B(1.0f)), n);
+    return scale2_of<Arch, kTiny>(fmadd<Arch>(q, t, B(1.0f)), n);
   }
 }
 
@@ -1041,17 +1039,6 @@ SIMDENSE_INLINE void gauss_parts(vf<Arch> x, vf<Arch>& a, vf<Arch>& n, vf<Arch>&
   exp_parts<Arch>(hi, lo, n, q);
 }
 
-// scale2_tiny for wide vectors, scale2 for the narrow ones of gelu and gelu_tanh (no lane with
-// n < -120, so no subnormal result: Act<gelu>::narrow, Act<gelu_tanh>::narrow).
-template <class Arch, bool kWide>
-SIMDENSE_INLINE vf<Arch> scale2_of(vf<Arch> p, vf<Arch> n) {
-  if constexpr (kWide) {
-    return scale2_tiny<Arch>(p, n);
-  } else {
-    return scale2<Arch>(p, n);
-  }
-}
-
 }  // namespace gelu_detail
 
 template <class Arch>
@@ -1076,7 +1063,7 @@ struct Act<Activation::gelu, Arch> {
     const B X = a * gelu_detail::G_of<Arch>(a);
     // w >= 0 (+0 at x = +-0), so x - w keeps the sign of a zero x under any compiler (clang
     // turned the earlier x + (-w) form into -0 for x = +0).
-    const B w = gelu_detail::scale2_of<Arch, kWide>(fmadd<Arch>(X, q, X), n);
+    const B w = scale2_of<Arch, kWide>(fmadd<Arch>(X, q, X), n);
     // neg, not unary minus (0 - w on AVX-512): gelu(-16.9) must be -0.
     return xsimd::select(x < B(0.0f), neg<Arch>(w), x - w);
   }
@@ -1093,7 +1080,7 @@ struct Act<Activation::gelu, Arch> {
     gelu_detail::gauss_parts<Arch, kWide>(x, a, n, q);
     const B D = fnmadd<Arch>(a, B(3.989422917e-01f), gelu_detail::G_of<Arch>(a));
     P = fmadd<Arch>(D, q, D);
-    const B w = gelu_detail::scale2_of<Arch, kWide>(P, n);
+    const B w = scale2_of<Arch, kWide>(P, n);
     return xsimd::select(x < B(0.0f), w, B(1.0f) - w);
   }
   // dx = dy * gelu'(x); x < -13 (gelu'(x) ~ x phi(x) about to leave float's normal range):
@@ -1189,10 +1176,10 @@ struct Act<Activation::gelu_tanh, Arch> {
       const B p0 = recip_approx<Arch>(d);
       const B num = fmadd<Arch>(xc, q, xc);
       const B q0 = num * p0;
-      w = gelu_detail::scale2_of<Arch, kWide>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
+      w = scale2_of<Arch, kWide>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
     } else {
       const act_detail::SigParts<Arch> sp(fmadd<Arch>(q, t, t));
-      w = gelu_detail::scale2_of<Arch, kWide>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
+      w = scale2_of<Arch, kWide>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
     }
     // x = +-0: w = +0 (the residual step turns -0 into +0), so x - w keeps the sign.
     return xsimd::select(x < B(0.0f), w, x - w);
@@ -1221,7 +1208,7 @@ struct Act<Activation::gelu_tanh, Arch> {
     const B pos_num = fmadd<Arch>(xdv, e, d) + derr;
     r = (xsimd::select(neg, neg_num, pos_num) * p) * p;
     m = xsimd::select(neg, n, B(0.0f));
-    return gelu_detail::scale2_of<Arch, kWide>(r, m);
+    return scale2_of<Arch, kWide>(r, m);
   }
   // dx = dy * gelu_tanh'(x); x < -9.5 (f' ~ x v' e^v, below 1e-33 and about to leave float's
   // normal range from x = -10.3): act_detail::grad_tail (dy r scaled once), in double only

@@ -129,8 +129,9 @@ SIMDENSE_INLINE vf<Arch> scale2(vf<Arch> p, vf<Arch> n) {
   }
 }
 
-// scale2 for callers whose results may be subnormal or underflow to 0 on some lanes (|p| in
-// [2^-4, 2^20] wherever n < -120). On AVX-512 a vscalefps whose result is subnormal or
+// scale2 for callers whose results may be subnormal or underflow to 0 on some lanes (any p; the
+// test n < -120 catches every subnormal result of a |p| >= 2^-4, a smaller |p| with n >= -120
+// still goes through vscalefps: the same value, with an assist). On AVX-512 a vscalefps whose result is subnormal or
 // underflows costs a microcode assist of ~215 cycles (a multiply or FMA with a subnormal
 // result or operand ~135; bench/tools/assist_probe.cpp, FTZ off; a masked-off lane costs nothing):
 // gelu's tails ran 13x slower on N(0, 12) inputs than on N(0, 3). So when some lane has
@@ -191,6 +192,18 @@ template <class Arch>
 SIMDENSE_INLINE vf<Arch> scale2_tiny(vf<Arch> p, vf<Arch> n) {
   if (!xsimd::any(n < vf<Arch>(-120.0f))) return scale2<Arch>(p, n);
   return scale2_rounded_lanes<Arch>(p, n);
+}
+
+// scale2_tiny (kTiny) or scale2, chosen at compile time: exp_fast<..., kTiny>, and the gelu
+// family's wide and narrow vectors (Act<gelu>::narrow, Act<gelu_tanh>::narrow: no lane with
+// n < -120 there, so no subnormal result).
+template <class Arch, bool kTiny>
+SIMDENSE_INLINE vf<Arch> scale2_of(vf<Arch> p, vf<Arch> n) {
+  if constexpr (kTiny) {
+    return scale2_tiny<Arch>(p, n);
+  } else {
+    return scale2<Arch>(p, n);
+  }
 }
 
 // Round to the nearest integer (ties to even), any magnitude on AVX-512 (vrndscaleps), the
