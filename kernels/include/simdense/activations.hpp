@@ -27,7 +27,8 @@
 //   Measured worst cases (avx512, all floats, double reference) are in the README; sigmoid and
 //   silu' (AVX2) spend part of their margin for speed (sigmoid 2 ULP for x < 0, silu' up to 11
 //   just outside the root's 0.1 window). On AVX-512, sigmoid', tanh', silu', silu and softplus
-//   are polynomial tables for |x| up to 19.2 / 9.6 / 9.6 / 9.3 / 9.3 (exp forms beyond): 1 ULP
+//   are polynomial tables for |x| up to 19.2 / 9.6 / 9.6 / 9.9 / 9.9 (9.3 for x > 0 in the last
+//   two; exp forms beyond): 1 ULP
 //   for sigmoid', tanh', silu, softplus and 6 for silu' over every float of those ranges.
 //
 // Backward where f'(x) underflows: for every activation with an exponential tail the product

@@ -28,10 +28,11 @@
 // round folded into an FMA, Estrin polynomial, vscalefps) and q = sigmoid(-|x|) = e/(1 + e)
 // <= 1/2, from which sigmoid = q or 1 - q, sigmoid' = q(1 - q), tanh' = 4 sigmoid'(2x), silu' =
 // s(1 + x(1 - s)) are formed without cancellation; the compensation of 1 + e is kept only
-// where the bound needs it (silu, tanh on AVX2); elu uses expm1_neg_fast. tanh on AVX-512 uses
-// no exp: a table of 30 degree-5 polynomials (tanh_detail); nor do, on AVX-512, the backward
-// passes of sigmoid, tanh and silu and the forward silu and softplus for |x| <= 19.2 / 9.6 /
-// 9.6 / 9.3 / 9.3 (act_detail::poly_table32, tables of 32 degree-6 polynomials). The bound-to-measurement
+// where the bound needs it (silu, tanh on AVX2); elu uses expm1_neg_fast (AVX-512:
+// expm1_neg_table). tanh on AVX-512 uses no exp: a table of 30 degree-5 polynomials
+// (tanh_detail); nor do, on AVX-512, the backward passes of sigmoid, tanh and silu and the
+// forward silu and softplus for |x| <= 19.2 / 9.6 / 9.6 and x in [-9.9, 9.3) (act_detail::
+// by_table, tables of 32 degree-6 polynomials). The bound-to-measurement
 // margins this spends are listed in the public header. The fused backward (grad) computes
 // dy * f'(x) in double on the rare lanes where f'(x) is near or below float's normal range.
 #pragma once
@@ -412,6 +413,45 @@ SIMDENSE_INLINE vf<Arch> expm1_neg_fast(vf<Arch> x) {
   return fmadd<Arch>(s, em, s - B(1.0f));
 }
 
+// kExp2Frac32Lo[k] / kExp2Frac32[k]: 2^(k/32) = kExp2Frac32[k] e^(c_k) to ~2^-50 relative
+// (ln(1 + c) = c - c^2/2, c^2 < 2^-49), so the table's low part becomes an addend of the reduced
+// argument (expm1_neg_table).
+struct alignas(64) Table32 {
+  float v[32];
+};
+constexpr Table32 exp2_frac32_lo_ratio() {
+  Table32 t{};
+  for (int k = 0; k < 32; ++k) t.v[k] = kExp2Frac32Lo[k] / kExp2Frac32[k];
+  return t;
+}
+inline constexpr Table32 kExp2Frac32LoRatio = exp2_frac32_lo_ratio();
+
+// expm1_neg_fast on AVX-512, table-driven (17 operations with elu's select instead of 23):
+// n = round(32 x/ln2)/32 by the 1.5*2^18 shifter in the FMA (as exp_fast's table form), so
+// e^x = 2^floor(n) l e^(t + c) with l = kExp2Frac32[k] (rounded), c = kExp2Frac32LoRatio[k]
+// and t = x - n ln2 (two-constant Cody-Waite, |t| <= ln2/64 + 2e-4: a degree-4 Taylor
+// polynomial, truncation below 2^-40 relative); s = l 2^floor(n) (vscalefps, exact);
+// e^x - 1 = s em + (s - 1), em = e^(t + c) - 1 = u + u^2 (1/2 + u/6 + u^2/24), u = t + c, one
+// rounding (FMA). s - 1 is exact for x >= -ln2 (s in [1/2, 1]: Sterbenz); below, |e^x - 1| >=
+// 1/2 and s - 1 rounds once more (<= 1/2 ULP of the result). For |x| < ln2/64, n = 0, l = 1,
+// c = 0, t = x: e^x - 1 = em itself, x for |x| < 2^-25. Same domain as expm1_neg_fast: x <= 0
+// (or NaN), x clamped at -17.5, garbage on x > 0 lanes.
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> expm1_neg_table(vf<Arch> x) {
+  using B = vf<Arch>;
+  const B z = xsimd::max(B(-17.5f), x);  // NaN kept
+  const B shifter(0x1.8p18f);
+  const B ns = fmadd<Arch>(z, B(1.44269504088896341f), shifter);
+  const vi<Arch> k = as_int<Arch>(ns);
+  const B l = lut32<Arch>(kExp2Frac32, k), c = lut32<Arch>(kExp2Frac32LoRatio.v, k);
+  const B n = ns - shifter;  // exact: a multiple of 1/32 in [-26, 0]
+  const B u = fnmadd<Arch>(n, B(0.693147182f), z) + c;
+  const B p = fmadd<Arch>(u, B(1.0f / 6.0f), B(0.50000367f));
+  const B em = fmadd<Arch>(u * u, p, u);
+  const B s = _mm512_maskz_scalef_ps(__mmask16(0xffff), l, n);
+  return fmadd<Arch>(s, em, s - B(1.0f));
+}
+
 // q = e/(1 + e) = sigmoid(-|v|) from e = e^-|v| (FMA ISAs): the quotient by one Newton step on
 // the residual, the rounding of d = 1 + e not compensated (<= 2^-24 relative; SigParts::quot
 // folds it back where a bound needs it). Shared by sigmoid, sigmoid', tanh' and silu'.
@@ -466,8 +506,9 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
 }
 
 // sigmoid'(x), tanh'(x), silu'(x), silu(x) and softplus(x) on AVX-512 without exp, log or
-// division, for |x| <= amax (19.2 for sigmoid', 9.6 for tanh' and silu', 9.3 for silu and
-// softplus; beyond, the callers fall back to the exp-based forms for the whole vector): tables
+// division, for |x| < 19.2 (sigmoid'), |x| < 9.6 (tanh'), x in [-9.6, 9.6) (silu') and x in
+// [-9.9, 9.3) (silu, softplus; beyond, the callers fall back to the exp-based forms for the
+// whole vector, see by_table): tables
 // of 32 degree-6 polynomials in r = x - c[k] on intervals of width 0.6 (0.3 for tanh'),
 // k = cvttps(fma(x, scale, offset)), x = |x| for sigmoid' = sech^2(a/2)/4 and tanh' = sech^2(a),
 // signed x for the others (offset 16, or 16.5 so that 0 is the middle of an interval, where
@@ -477,8 +518,9 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
 // float of the range (bench/tools/gen_deriv_tables.cpp check): sigmoid', tanh', silu, softplus
 // <= 1 ULP (bounds 4, 4, 2, 2); silu' <= 6 ULP outside its root's 0.1 window (bound 16) and
 // 1.3e-8 absolute inside it (bound 1e-7). 21 operations per vector for the backward passes
-// (against 24, 27 and ~31 for the exp-based forms), 20 for silu and softplus (~26, ~31).
-// A NaN x converts to index 0x80000000 (position 0) and stays NaN through r.
+// (against 24, 27 and ~31 for the exp-based forms), 18 for silu and softplus (~26, ~31).
+// amax: the largest |x| with the interval on both sides (the generator's report; by_table
+// tests the interval index itself).
 // Regenerate: g++ -O2 -std=c++17 bench/tools/gen_deriv_tables.cpp -o /tmp/gen && /tmp/gen
 struct PolyTable32 {
   float scale, offset, amax;
@@ -547,23 +589,24 @@ inline constexpr PolyTable32 kSoftplus = {
      {5.654902111e-07f, 1.029488431e-06f, 1.872763846e-06f, 3.402009952e-06f, 6.165289051e-06f, 1.112201426e-05f, 1.990205055e-05f, 3.505801578e-05f, 6.003960516e-05f, 9.723573748e-05f, 1.406025258e-04f, 1.549488807e-04f, 4.243785224e-05f, -3.371038183e-04f, -8.989773924e-04f, -9.585001389e-04f, -7.656670675e-08f, 9.587623063e-04f, 8.988298359e-04f, 3.368775069e-04f, -4.246515891e-05f, -1.549674926e-04f, -1.405994408e-04f, -9.722982213e-05f, -6.003369708e-05f, -3.506856228e-05f, -1.990019337e-05f, -1.112103928e-05f, -6.166125331e-06f, -3.402470611e-06f, -1.874752911e-06f, -1.026735731e-06f},
      {9.412643465e-08f, 1.712012079e-07f, 3.109263673e-07f, 5.631568456e-07f, 1.014935037e-06f, 1.812407390e-06f, 3.181457714e-06f, 5.405079719e-06f, 8.604473805e-06f, 1.187410817e-05f, 1.079789581e-05f, -7.230954907e-06f, -6.278925139e-05f, -1.470168936e-04f, -1.309080690e-04f, 1.324459445e-04f, 3.431093646e-04f, 1.324464247e-04f, -1.309078798e-04f, -1.470169809e-04f, -6.278936053e-05f, -7.231001746e-06f, 1.079788672e-05f, 1.187411090e-05f, 8.604476534e-06f, 5.405081993e-06f, 3.181459761e-06f, 1.812409096e-06f, 1.014935719e-06f, 5.631570161e-07f, 3.109265094e-07f, 1.712013642e-07f}}};
 
-template <class Arch>
-SIMDENSE_INLINE vf<Arch> poly_table32(vf<Arch> x, const PolyTable32& t) {
-  using B = vf<Arch>;
-  const vi<Arch> idx = _mm512_cvttps_epi32(fmadd<Arch>(x, B(t.scale), B(t.offset)));
-  const B r = x - lut32<Arch>(t.c, idx);
-  return lut32_horner<Arch>(idx, r, t.p[0], t.p[1], t.p[2], t.p[3], t.p[4], t.p[5], t.p[6]);
-}
-
-// The table fast path of an activation: on AVX-512, when no lane has |x| > t.amax (NaN lanes
-// stay: they come out NaN), y = the table at x (kAbs: at |x|, for the even sigmoid' and tanh')
-// and true; otherwise false and the caller's exp form runs for the whole vector.
+// The table fast path of an activation: on AVX-512, when every lane's interval index
+// k = floor(fma(v, scale, offset)) is in [0, 31] (v = x, or |x| for kAbs: the even sigmoid' and
+// tanh'), y = the table at v and true; otherwise false and the caller's exp form runs for the
+// whole vector. One unsigned compare of k tests the range (no |x| needed for the signed tables):
+// floor, not truncation, so that v just below the first interval gives k = -1, not 0. The
+// covered range is every float whose k is in [0, 31], which the generator fits and checks
+// (the signed tables reach one interval past -amax: silu and softplus [-9.9, 9.3)). NaN and
+// +-inf give k = 0x80000000: the exp form.
 template <class Arch, bool kAbs = false>
 SIMDENSE_INLINE bool by_table(vf<Arch> x, const PolyTable32& t, vf<Arch>& y) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    const vf<Arch> ax = xsimd::abs(x);
-    if (xsimd::any(ax > vf<Arch>(t.amax))) return false;
-    y = poly_table32<Arch>(kAbs ? ax : x, t);
+    using B = vf<Arch>;
+    const B v = kAbs ? xsimd::abs(x) : x;
+    const vi<Arch> idx = _mm512_cvt_roundps_epi32(fmadd<Arch>(v, B(t.scale), B(t.offset)),
+                                                  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    if (_mm512_cmpgt_epu32_mask(idx, _mm512_set1_epi32(31)) != 0) return false;
+    const B r = v - lut32<Arch>(t.c, idx);
+    y = lut32_horner<Arch>(idx, r, t.p[0], t.p[1], t.p[2], t.p[3], t.p[4], t.p[5], t.p[6]);
     return true;
   } else {
     return false;
@@ -816,7 +859,11 @@ struct Act<Activation::elu, Arch> {
   // alpha*expm1(x) for x < 0, x otherwise: <= 1 ULP for alpha = 1 (one more rounding for other
   // alpha); elu(-inf) = -alpha, elu(-0) = -0.
   SIMDENSE_INLINE static B f(B x, B a) {
-    if constexpr (kHasFma<Arch>) {
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      // a * expm1(x) on the x < 0 lanes by one masked multiply (x elsewhere).
+      return _mm512_mask_mul_ps(x, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), a,
+                                act_detail::expm1_neg_table<Arch>(x));
+    } else if constexpr (kHasFma<Arch>) {
       return xsimd::select(x < B(0.0f), a * act_detail::expm1_neg_fast<Arch>(x), x);
     } else {
       return xsimd::select(x < B(0.0f), a * expm1<Arch>(xsimd::min(x, B(0.0f))), x);
