@@ -661,14 +661,15 @@ TEST_SUITE("activations") {
     });
   }
 
-  // The AVX-512 silu and softplus (forward, |x| <= 9.3) are tables of 32 polynomials on intervals
-  // of width 0.6 cut at x = (k - 16.5) 0.6 (0 is the middle of interval 16, where silu's
-  // polynomial is x (1/2 + x H(x))); beyond 9.3 the vector takes the exp-based path. Every float
-  // next to each cut and to +-9.3, tiny and subnormal x (silu(x) = x/2 rounded, sign of zero
-  // kept), on every ISA against the bounds (2 ULP each for x >= -64).
-  TEST_CASE("silu, softplus: every float next to the forward tables' boundaries, tiny x") {
+  // The AVX-512 sigmoid, silu and softplus (forward, x in [-9.9, 9.3)) are tables of 32
+  // polynomials on intervals of width 0.6 cut at x = (k - 16.5) 0.6 (0 is the middle of interval
+  // 16, where silu's polynomial is x (1/2 + x H(x))); outside, the vector takes the exp-based
+  // path. Every float next to each cut (k = 0 and 32 are the switches), tiny and subnormal x
+  // (silu(x) = x/2 rounded, sign of zero kept), on every ISA against the bounds (2 ULP each for
+  // x >= -64).
+  TEST_CASE("sigmoid, silu, softplus: every float next to the forward tables' boundaries, tiny x") {
     test::for_each_isa([](Isa isa) {
-      for (Activation f : {Activation::silu, Activation::softplus}) {
+      for (Activation f : {Activation::sigmoid, Activation::silu, Activation::softplus}) {
         std::vector<float> xs;
         const auto run = [&](float from, int count) {
           float v = from;

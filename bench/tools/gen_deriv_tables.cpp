@@ -6,6 +6,7 @@
 //   silu'(x)    = s (1 + x (1 - s)), s = sigmoid(x), x in [-16 w, 16 w), w = 0.6, offset 16
 //   silu(x)     = x sigmoid(x)         x in [-15.5 w, 15.5 w), w = 0.6, offset 16.5
 //   softplus(x) = log(1 + e^x)         x in [-15.5 w, 15.5 w), w = 0.6, offset 16.5
+//   sigmoid(x)  = 1/(1 + e^-x)         x in [-15.5 w, 15.5 w), w = 0.6, offset 16.5
 // (offset 16.5: 0 is the middle of interval 16, center 0, where silu = r (1/2 + r H(r)) with
 // c0 = -0 and c1 = 1/2 exact; an interval ending at 0 left H's fit 1.7 ULP short at its far end)
 //
@@ -45,7 +46,7 @@ constexpr int kDeg = TABLE_DEG;  // polynomial degree
 
 using namespace table_fit;
 
-enum class Fn { sech2, silu_prime, silu, softplus };
+enum class Fn { sech2, silu_prime, silu, softplus, sigmoid };
 
 struct Spec {
   const char* name;
@@ -61,6 +62,7 @@ LD f_of(const Spec& sp, LD x) {
     return sp.K / (c * c);
   }
   if (sp.fn == Fn::silu) return x / (1 + std::exp(-x));
+  if (sp.fn == Fn::sigmoid) return 1 / (1 + std::exp(-x));
   if (sp.fn == Fn::softplus) return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
   const LD sg = 1 / (1 + std::exp(-x));
   return sg * (1 + x * (1 - sg));
@@ -201,7 +203,8 @@ int main(int argc, char** argv) {
                         {"kSigmoidPrime", 0.6f, 0.0f, Fn::sech2, 0.5L, 0.25L},
                         {"kSiluPrime", 0.6f, 16.0f, Fn::silu_prime, 0, 0},
                         {"kSilu", 0.6f, 16.5f, Fn::silu, 0, 0},
-                        {"kSoftplus", 0.6f, 16.5f, Fn::softplus, 0, 0}};
+                        {"kSoftplus", 0.6f, 16.5f, Fn::softplus, 0, 0},
+                        {"kSigmoid", 0.6f, 16.5f, Fn::sigmoid, 0, 0}};
   bool ok = true;
   for (const Spec& sp : specs) {
     const float S = static_cast<float>(1.0L / sp.w);

@@ -28,11 +28,11 @@
 // round folded into an FMA, Estrin polynomial, vscalefps) and q = sigmoid(-|x|) = e/(1 + e)
 // <= 1/2, from which sigmoid = q or 1 - q, sigmoid' = q(1 - q), tanh' = 4 sigmoid'(2x), silu' =
 // s(1 + x(1 - s)) are formed without cancellation; the compensation of 1 + e is kept only
-// where the bound needs it (silu, tanh on AVX2); elu uses expm1_neg_fast (AVX-512:
-// expm1_neg_table). tanh on AVX-512 uses no exp: a table of 30 degree-5 polynomials
+// where the bound needs it (silu, tanh on AVX2); elu uses expm1_neg_table (AVX2:
+// expm1_neg_table8). tanh on AVX-512 uses no exp: a table of 30 degree-5 polynomials
 // (tanh_detail); nor do, on AVX-512, the backward passes of sigmoid, tanh and silu and the
-// forward silu and softplus for |x| <= 19.2 / 9.6 / 9.6 and x in [-9.9, 9.3) (act_detail::
-// by_table, tables of 32 degree-6 polynomials). The bound-to-measurement
+// forward sigmoid, silu and softplus for |x| < 19.2 / 9.6 / 9.6 and x in [-9.9, 9.3)
+// (act_detail::by_table, tables of 32 degree-6 polynomials). The bound-to-measurement
 // margins this spends are listed in the public header. The fused backward (grad) computes
 // dy * f'(x) in double on the rare lanes where f'(x) is near or below float's normal range.
 #pragma once
@@ -381,41 +381,9 @@ SIMDENSE_INLINE vf<Arch> select_a_or_1ma(xsimd::batch_bool<float, Arch> m, vf<Ar
   }
 }
 
-// e^x - 1 for x <= 0 (or NaN; garbage on x > 0 lanes, which elu discards), FMA ISAs: the
-// construction of expm1 (math-inl.hpp) trimmed to what x <= 0 needs. x clamped at -17.5 (below
-// -17.33 the result rounds to -1); n = round(x/ln2) by the shifter in the FMA, clamped at -24
-// so that 2^n - 1 is exact; t + lo = x - n ln2 with lo the exact rounding error of t (an FMA
-// residual; the third Cody-Waite constant is below 2^-33 relative and dropped); em = e^t - 1 =
-// t + t^2 (1/2 + t P(t)) + lo; e^x - 1 = 2^n em + (2^n - 1), one rounding (FMA). No tiny-x
-// select: for |x| < 2^-25, n = 0, t = x and em rounds to x (subnormal x: t^2 underflows to 0);
-// -0 gives +0 (elu returns x itself there).
-template <class Arch>
-SIMDENSE_INLINE vf<Arch> expm1_neg_fast(vf<Arch> x) {
-  using B = vf<Arch>;
-  const B z = xsimd::max(B(-17.5f), x);  // NaN kept
-  const B n = xsimd::max(round_log2e<Arch>(z), B(-24.0f));
-  const B t1 = fnmadd<Arch>(n, B(0.693359375f), z);  // exact
-  const B t = fnmadd<Arch>(n, B(-2.12194440e-4f), t1);
-  const B lo = fnmadd<Arch>(n, B(-2.12194440e-4f), t1 - t);  // exact error of t (t1 - t exact)
-  B p(1.988281001e-4f);
-  p = fmadd<Arch>(p, t, B(1.391879981e-3f));
-  p = fmadd<Arch>(p, t, B(8.333317935e-3f));
-  p = fmadd<Arch>(p, t, B(4.166657478e-2f));
-  p = fmadd<Arch>(p, t, B(1.666666716e-1f));
-  p = fmadd<Arch>(p, t, B(0.5f));
-  const B em = t + fmadd<Arch>(t * t, p, lo);
-  B s;
-  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    s = _mm512_maskz_scalef_ps(__mmask16(0xffff), _mm512_set1_ps(1.0f), n);
-  } else {
-    s = pow2i<Arch>(xsimd::batch_cast<std::int32_t>(n));
-  }
-  return fmadd<Arch>(s, em, s - B(1.0f));
-}
-
 // kExp2Frac32Lo[k] / kExp2Frac32[k]: 2^(k/32) = kExp2Frac32[k] e^(c_k) to ~2^-50 relative
 // (ln(1 + c) = c - c^2/2, c^2 < 2^-49), so the table's low part becomes an addend of the reduced
-// argument (expm1_neg_table).
+// argument (expm1_neg_table, expm1_neg_table8).
 struct alignas(64) Table32 {
   float v[32];
 };
@@ -426,21 +394,26 @@ constexpr Table32 exp2_frac32_lo_ratio() {
 }
 inline constexpr Table32 kExp2Frac32LoRatio = exp2_frac32_lo_ratio();
 
-// expm1_neg_fast on AVX-512, table-driven (17 operations with elu's select instead of 23):
-// n = round(32 x/ln2)/32 by the 1.5*2^18 shifter in the FMA (as exp_fast's table form), so
-// e^x = 2^floor(n) l e^(t + c) with l = kExp2Frac32[k] (rounded), c = kExp2Frac32LoRatio[k]
-// and t = x - n ln2 (two-constant Cody-Waite, |t| <= ln2/64 + 2e-4: a degree-4 Taylor
-// polynomial, truncation below 2^-40 relative); s = l 2^floor(n) (vscalefps, exact);
-// e^x - 1 = s em + (s - 1), em = e^(t + c) - 1 = u + u^2 (1/2 + u/6 + u^2/24), u = t + c, one
-// rounding (FMA). s - 1 is exact for x >= -ln2 (s in [1/2, 1]: Sterbenz); below, |e^x - 1| >=
-// 1/2 and s - 1 rounds once more (<= 1/2 ULP of the result). For |x| < ln2/64, n = 0, l = 1,
-// c = 0, t = x: e^x - 1 = em itself, x for |x| < 2^-25. Same domain as expm1_neg_fast: x <= 0
-// (or NaN), x clamped at -17.5, garbage on x > 0 lanes.
+// e^x - 1 for x <= 0 (or NaN; garbage on x > 0 lanes, which elu discards), FMA ISAs, from a
+// table of 2^(k/N) (N = 32 on AVX-512, expm1_neg_table; 8 on AVX2, expm1_neg_table8):
+// n = round(N x/ln2)/N by the shifter in the FMA (k = N n mod N: the shifted float's low bits),
+// e^x = 2^floor(n) l e^u with l = 2^(k/N) rounded (kExp2Frac32) and u = t + c, c = l's low part
+// / l (kExp2Frac32LoRatio: together ~48 bits), t = x - n ln2 by one FMA with the float ln2 (its
+// error, |n| 2^-28.9, is scaled by e^x: below 0.07 ULP of e^x - 1); em = e^u - 1 = u + u^2 P(u);
+// s = l 2^floor(n), exact; e^x - 1 = s em + (s - 1), one rounding (FMA). s - 1 is exact for
+// x >= -ln2 (s in [1/2, 1]: Sterbenz); below, |e^x - 1| >= 1/2 and s - 1 rounds once more
+// (<= 1/2 ULP). Tiny |x|: n = 0, l = 1, c = 0, u = x, and em rounds to x for |x| < 2^-25
+// (subnormal x: u^2 underflows to 0; -0 gives +0, elu returns x itself there). x is clamped at
+// -17.5 (below -17.33 the result rounds to -1). Every float of [-18, 0) against expm1l: <= 1
+// ULP on both ISAs (1.1-1.5 % of them at 1). They replace an exact two-constant reduction with
+// a degree-6 polynomial and no table (23 and 25 operations with elu's select).
+// AVX-512: 32 entries by vpermt2ps, |u| <= ln2/64 + 2e-4, P = c2 + u/6 with a minimax c2
+// (relative error 2^-26), s by vscalefps: 15 operations with elu's masked multiply.
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> expm1_neg_table(vf<Arch> x) {
   using B = vf<Arch>;
   const B z = xsimd::max(B(-17.5f), x);  // NaN kept
-  const B shifter(0x1.8p18f);
+  const B shifter(0x1.8p18f);  // ulp 1/32
   const B ns = fmadd<Arch>(z, B(1.44269504088896341f), shifter);
   const vi<Arch> k = as_int<Arch>(ns);
   const B l = lut32<Arch>(kExp2Frac32, k), c = lut32<Arch>(kExp2Frac32LoRatio.v, k);
@@ -449,6 +422,45 @@ SIMDENSE_INLINE vf<Arch> expm1_neg_table(vf<Arch> x) {
   const B p = fmadd<Arch>(u, B(1.0f / 6.0f), B(0.50000367f));
   const B em = fmadd<Arch>(u * u, p, u);
   const B s = _mm512_maskz_scalef_ps(__mmask16(0xffff), l, n);
+  return fmadd<Arch>(s, em, s - B(1.0f));
+}
+
+// AVX2: 8 entries by vpermps (which reads the low 3 bits of each index), |u| <= ln2/16 + 2e-4,
+// P the degree-3 Taylor polynomial (truncation below 2^-32 relative), and s by an integer add:
+// bits(ns) << 20 is floor(n) << 23 plus k << 20, so the table holds bits(l) - (k << 20). x is
+// also clamped at 0 (a positive lane's garbage s could be subnormal: a microcode assist): 21
+// operations with elu's select.
+struct alignas(32) Exp2Frac8 {
+  std::int32_t bits[8];
+  float lo_ratio[8];
+};
+constexpr Exp2Frac8 exp2_frac8() {
+  Exp2Frac8 t{};
+  for (int k = 0; k < 8; ++k) {
+    const float l = kExp2Frac32[4 * k];  // in [1, 2): its bits are 0x3F800000 + (l - 1) 2^23
+    t.bits[k] = std::int32_t(0x3F800000 + std::uint32_t((l - 1.0f) * 8388608.0f)) - (k << 20);
+    t.lo_ratio[k] = kExp2Frac32LoRatio.v[4 * k];
+  }
+  return t;
+}
+inline constexpr Exp2Frac8 kExp2Frac8 = exp2_frac8();
+
+template <class Arch>
+SIMDENSE_INLINE vf<Arch> expm1_neg_table8(vf<Arch> x) {
+  using B = vf<Arch>;
+  const B z = xsimd::min(B(0.0f), xsimd::max(B(-17.5f), x));
+  const B shifter(0x1.8p20f);  // ulp 1/8
+  const B ns = fmadd<Arch>(z, B(1.44269504088896341f), shifter);
+  const __m256i k = _mm256_castps_si256(ns);
+  const B c = _mm256_permutevar8x32_ps(_mm256_load_ps(kExp2Frac8.lo_ratio), k);
+  const __m256i lb = _mm256_permutevar8x32_epi32(
+      _mm256_load_si256(reinterpret_cast<const __m256i*>(kExp2Frac8.bits)), k);
+  const B n = ns - shifter;  // exact: a multiple of 1/8 in [-26, 0]
+  const B u = fnmadd<Arch>(n, B(0.693147182f), z) + c;
+  B p = fmadd<Arch>(u, B(1.0f / 120.0f), B(1.0f / 24.0f));
+  p = fmadd<Arch>(fmadd<Arch>(p, u, B(1.0f / 6.0f)), u, B(0.5f));
+  const B em = fmadd<Arch>(u * u, p, u);
+  const B s = _mm256_castsi256_ps(_mm256_add_epi32(lb, _mm256_slli_epi32(k, 20)));
   return fmadd<Arch>(s, em, s - B(1.0f));
 }
 
@@ -505,20 +517,22 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
   return sigmoid_of_z<Arch, kComp, kTable>(x, neg_abs_min<Arch>(x, lim));
 }
 
-// sigmoid'(x), tanh'(x), silu'(x), silu(x) and softplus(x) on AVX-512 without exp, log or
+// sigmoid'(x), tanh'(x), silu'(x), sigmoid(x), silu(x) and softplus(x) on AVX-512 without exp, log or
 // division, for |x| < 19.2 (sigmoid'), |x| < 9.6 (tanh'), x in [-9.6, 9.6) (silu') and x in
-// [-9.9, 9.3) (silu, softplus; beyond, the callers fall back to the exp-based forms for the
+// [-9.9, 9.3) (sigmoid, silu, softplus; beyond, the callers fall back to the exp-based forms for the
 // whole vector, see by_table): tables
 // of 32 degree-6 polynomials in r = x - c[k] on intervals of width 0.6 (0.3 for tanh'),
-// k = cvttps(fma(x, scale, offset)), x = |x| for sigmoid' = sech^2(a/2)/4 and tanh' = sech^2(a),
+// k = floor(fma(x, scale, offset)) (the generator's cvttps: the same k on the covered range),
+// x = |x| for sigmoid' = sech^2(a/2)/4 and tanh' = sech^2(a),
 // signed x for the others (offset 16, or 16.5 so that 0 is the middle of an interval, where
 // silu's polynomial is r (1/2 + r H(r)) with c0 = -0: tiny and subnormal x give x/2 rounded,
 // silu(-0) = -0). Chebyshev interpolants with float coefficients, centers where f is within 1/32
 // ULP of a float (interpolation error <= 0.1 ULP). Against the correctly rounded value over every
-// float of the range (bench/tools/gen_deriv_tables.cpp check): sigmoid', tanh', silu, softplus
-// <= 1 ULP (bounds 4, 4, 2, 2); silu' <= 6 ULP outside its root's 0.1 window (bound 16) and
+// float of the range (bench/tools/gen_deriv_tables.cpp check): sigmoid', tanh', sigmoid, silu,
+// softplus <= 1 ULP (bounds 4, 4, 2, 2, 2); silu' <= 6 ULP outside its root's 0.1 window (bound 16) and
 // 1.3e-8 absolute inside it (bound 1e-7). 21 operations per vector for the backward passes
-// (against 24, 27 and ~31 for the exp-based forms), 18 for silu and softplus (~26, ~31).
+// (against 24, 27 and ~31 for the exp-based forms), 18 for sigmoid, silu and softplus (21,
+// ~26, ~31).
 // amax: the largest |x| with the interval on both sides (the generator's report; by_table
 // tests the interval index itself).
 // Regenerate: g++ -O2 -std=c++17 bench/tools/gen_deriv_tables.cpp -o /tmp/gen && /tmp/gen
@@ -588,6 +602,18 @@ inline constexpr PolyTable32 kSoftplus = {
      {2.819921974e-06f, 5.136069376e-06f, 9.350877008e-06f, 1.701224210e-05f, 3.091573308e-05f, 5.605403931e-05f, 1.012427674e-04f, 1.814429415e-04f, 3.209896677e-04f, 5.535712116e-04f, 9.111844120e-04f, 1.372284023e-03f, 1.723623718e-03f, 1.367367920e-03f, -4.992511240e-04f, -3.553255927e-03f, -5.208135583e-03f, -3.551674308e-03f, -4.984067054e-04f, 1.367800287e-03f, 1.723608351e-03f, 1.371951425e-03f, 9.111508843e-04f, 5.535308737e-04f, 3.209553252e-04f, 1.814999559e-04f, 1.012330831e-04f, 5.604905527e-05f, 3.091996768e-05f, 1.701456131e-05f, 9.360865988e-06f, 5.122293715e-06f},
      {5.654902111e-07f, 1.029488431e-06f, 1.872763846e-06f, 3.402009952e-06f, 6.165289051e-06f, 1.112201426e-05f, 1.990205055e-05f, 3.505801578e-05f, 6.003960516e-05f, 9.723573748e-05f, 1.406025258e-04f, 1.549488807e-04f, 4.243785224e-05f, -3.371038183e-04f, -8.989773924e-04f, -9.585001389e-04f, -7.656670675e-08f, 9.587623063e-04f, 8.988298359e-04f, 3.368775069e-04f, -4.246515891e-05f, -1.549674926e-04f, -1.405994408e-04f, -9.722982213e-05f, -6.003369708e-05f, -3.506856228e-05f, -1.990019337e-05f, -1.112103928e-05f, -6.166125331e-06f, -3.402470611e-06f, -1.874752911e-06f, -1.026735731e-06f},
      {9.412643465e-08f, 1.712012079e-07f, 3.109263673e-07f, 5.631568456e-07f, 1.014935037e-06f, 1.812407390e-06f, 3.181457714e-06f, 5.405079719e-06f, 8.604473805e-06f, 1.187410817e-05f, 1.079789581e-05f, -7.230954907e-06f, -6.278925139e-05f, -1.470168936e-04f, -1.309080690e-04f, 1.324459445e-04f, 3.431093646e-04f, 1.324464247e-04f, -1.309078798e-04f, -1.470169809e-04f, -6.278936053e-05f, -7.231001746e-06f, 1.079788672e-05f, 1.187411090e-05f, 8.604476534e-06f, 5.405081993e-06f, 3.181459761e-06f, 1.812409096e-06f, 1.014935719e-06f, 5.631570161e-07f, 3.109265094e-07f, 1.712013642e-07f}}};
+// kSigmoid: generated by bench/tools/gen_deriv_tables.cpp (w = 0.6, index =
+// cvttps(fma(x, 1.66666663, 16.5))).
+inline constexpr PolyTable32 kSigmoid = {
+    1.666666627e+00f, 1.650000000e+01f, 9.299999237e+00f,
+    {-9.600186348e+00f, -9.000198364e+00f, -8.400127411e+00f, -7.800034523e+00f, -7.200027466e+00f, -6.600358963e+00f, -6.000033379e+00f, -5.399901390e+00f, -4.799984932e+00f, -4.199982643e+00f, -3.599940300e+00f, -2.999969482e+00f, -2.400193214e+00f, -1.799820900e+00f, -1.200263023e+00f, -5.999126434e-01f, -1.430511475e-05f, 5.998592377e-01f, 1.199861526e+00f, 1.800189972e+00f, 2.400046349e+00f, 3.000109673e+00f, 3.600063324e+00f, 4.200004578e+00f, 4.800067902e+00f, 5.399946213e+00f, 6.000041962e+00f, 6.600008011e+00f, 7.200021744e+00f, 7.799912453e+00f, 8.399947166e+00f, 9.000104904e+00f},
+    {{6.771153130e-05f, 1.233701041e-04f, 2.247881348e-04f, 4.095530312e-04f, 7.460083580e-04f, 1.358033041e-03f, 2.472540829e-03f, 4.496714566e-03f, 8.162693121e-03f, 1.477428433e-02f, 2.659853920e-02f, 4.742725194e-02f, 8.315796405e-02f, 1.418728679e-01f, 2.314284295e-01f, 3.543636799e-01f, 4.999964237e-01f, 6.456241012e-01f, 7.685001493e-01f, 8.581720591e-01f, 9.168308377e-01f, 9.525790811e-01f, 9.734046459e-01f, 9.852260351e-01f, 9.918379784e-01f, 9.955034852e-01f, 9.975274801e-01f, 9.986414909e-01f, 9.992539883e-01f, 9.995903969e-01f, 9.997751713e-01f, 9.998766184e-01f},
+     {6.770694745e-05f, 1.233548828e-04f, 2.247376106e-04f, 4.093853058e-04f, 7.454518345e-04f, 1.356188790e-03f, 2.466427395e-03f, 4.476494156e-03f, 8.096063510e-03f, 1.455600467e-02f, 2.589105628e-02f, 4.517790675e-02f, 7.624271512e-02f, 1.217449605e-01f, 1.778693199e-01f, 2.287900597e-01f, 2.499999851e-01f, 2.287936211e-01f, 1.779076755e-01f, 1.217127815e-01f, 7.625205070e-02f, 4.517217353e-02f, 2.588804066e-02f, 1.455569454e-02f, 8.095403202e-03f, 4.476295318e-03f, 2.466406208e-03f, 1.356663532e-03f, 7.454560837e-04f, 4.094352480e-04f, 2.247780940e-04f, 1.233664079e-04f},
+     {3.384888987e-05f, 6.166222738e-05f, 1.123182810e-04f, 2.045249857e-04f, 3.721698013e-04f, 6.762526464e-04f, 1.227115397e-03f, 2.218117472e-03f, 3.981946036e-03f, 7.062947843e-03f, 1.225686446e-02f, 2.044628933e-02f, 3.178117052e-02f, 4.360017553e-02f, 4.777064174e-02f, 3.332013637e-02f, 8.940257885e-07f, -3.331786022e-02f, -4.776823521e-02f, -4.359411821e-02f, -3.178420663e-02f, -2.044398151e-02f, -1.225551870e-02f, -7.062802091e-03f, -3.981626593e-03f, -2.218019916e-03f, -1.227104920e-03f, -6.764887366e-04f, -3.721719258e-04f, -2.045499132e-04f, -1.123385155e-04f, -6.166798266e-05f},
+     {1.127983887e-05f, 2.054380820e-05f, 3.740554166e-05f, 6.806289457e-05f, 1.236855896e-04f, 2.241910843e-04f, 4.049862328e-04f, 7.260412676e-04f, 1.283796970e-03f, 2.214130946e-03f, 3.644861281e-03f, 5.488686264e-03f, 6.894248538e-03f, 5.468810908e-03f, -1.993203769e-03f, -1.421315502e-02f, -2.083227970e-02f, -1.421419065e-02f, -2.000457840e-03f, 5.471282173e-03f, 6.894380786e-03f, 5.488248542e-03f, 3.644514829e-03f, 2.214088105e-03f, 1.283697551e-03f, 7.260098937e-04f, 4.049828276e-04f, 2.242689225e-04f, 1.236863027e-04f, 6.807117461e-05f, 3.741227192e-05f, 2.054572724e-05f},
+     {2.818434723e-06f, 5.130886620e-06f, 9.334571587e-06f, 1.695994797e-05f, 3.073659900e-05f, 5.543703810e-05f, 9.923282778e-05f, 1.749137882e-04f, 2.995918330e-04f, 4.857751192e-04f, 7.040734636e-04f, 7.801514585e-04f, 2.253239363e-04f, -1.674890169e-03f, -4.516101442e-03f, -4.846215248e-03f, -1.470569515e-07f, 4.846002907e-03f, 4.517674446e-03f, 1.673263498e-03f, -2.250471589e-04f, -7.801820175e-04f, -7.040336495e-04f, -4.857672902e-04f, -2.995704417e-04f, -1.749065268e-04f, -9.923200560e-05f, -5.545612294e-05f, -3.073677362e-05f, -1.696201070e-05f, -9.336253243e-06f, -5.131366834e-06f},
+     {5.648794286e-07f, 1.027412395e-06f, 1.866055300e-06f, 3.380129101e-06f, 6.091716386e-06f, 1.087450437e-05f, 1.909393904e-05f, 3.244016989e-05f, 5.162961679e-05f, 7.122061652e-05f, 6.467678759e-05f, -4.365686618e-05f, -3.768526076e-04f, -8.816200425e-04f, -7.838261081e-04f, 7.947636768e-04f, 2.055162797e-03f, 7.949422579e-04f, -7.832747651e-04f, -8.813666063e-04f, -3.769674513e-04f, -4.360999083e-05f, 6.468480569e-05f, 7.122010720e-05f, 5.162666639e-05f, 3.243894389e-05f, 1.909378807e-05f, 1.087814871e-05f, 6.091750492e-06f, 3.380536100e-06f, 1.866389198e-06f, 1.027508006e-06f},
+     {9.392046962e-08f, 1.705179642e-07f, 3.086614697e-07f, 5.556585165e-07f, 9.901687008e-07f, 1.730956228e-06f, 2.915670848e-06f, 4.550145604e-06f, 5.926358881e-06f, 3.889204436e-06f, -1.086362045e-05f, -5.573272574e-05f, -1.303039753e-04f, -1.144516136e-04f, 2.288715623e-04f, 5.573141389e-04f, 6.247952711e-10f, -5.573140807e-04f, -2.288722462e-04f, 1.144514172e-04f, 1.303040626e-04f, 5.573281669e-05f, 1.086365683e-05f, -3.889197160e-06f, -5.926359336e-06f, -4.550146969e-06f, -2.915672667e-06f, -1.730957706e-06f, -9.901693829e-07f, -5.556586871e-07f, -3.086616118e-07f, -1.705181205e-07f}}};
 
 // The table fast path of an activation: on AVX-512, when every lane's interval index
 // k = floor(fma(v, scale, offset)) is in [0, 31] (v = x, or |x| for kAbs: the even sigmoid' and
@@ -632,6 +658,8 @@ struct Act<Activation::sigmoid, Arch> {
   // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
   // the last rounding). Subnormal results come straight from the subnormal e.
   SIMDENSE_INLINE static B f(B x, B) {
+    // AVX-512, x in [-9.9, 9.3) (every lane): the table, <= 1 ULP, 18 operations instead of 21.
+    if (B t; act_detail::by_table<Arch>(x, act_detail::kSigmoid, t)) return t;
     if constexpr (kHasFma<Arch>) {
       // |x| > 87 (e = e^-|x| below 1.6e-38, subnormal from 87.34): sigmoid is e (x < 0) or 1,
       // and e comes from exp_fast's integer rounding (scale2_tiny): a subnormal e through
@@ -864,7 +892,7 @@ struct Act<Activation::elu, Arch> {
       return _mm512_mask_mul_ps(x, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), a,
                                 act_detail::expm1_neg_table<Arch>(x));
     } else if constexpr (kHasFma<Arch>) {
-      return xsimd::select(x < B(0.0f), a * act_detail::expm1_neg_fast<Arch>(x), x);
+      return xsimd::select(x < B(0.0f), a * act_detail::expm1_neg_table8<Arch>(x), x);
     } else {
       return xsimd::select(x < B(0.0f), a * expm1<Arch>(xsimd::min(x, B(0.0f))), x);
     }
