@@ -534,7 +534,7 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
 // (against 24, 27 and ~31 for the exp-based forms), 18 for sigmoid, silu and softplus (21,
 // ~26, ~31).
 // amax: the largest |x| with the interval on both sides (the generator's report; by_table
-// tests the interval index itself).
+// tests it for the |x| tables, the interval index itself for the signed ones).
 // Regenerate: g++ -O2 -std=c++17 bench/tools/gen_deriv_tables.cpp -o /tmp/gen && /tmp/gen
 struct PolyTable32 {
   float scale, offset, amax;
@@ -615,22 +615,29 @@ inline constexpr PolyTable32 kSigmoid = {
      {5.648794286e-07f, 1.027412395e-06f, 1.866055300e-06f, 3.380129101e-06f, 6.091716386e-06f, 1.087450437e-05f, 1.909393904e-05f, 3.244016989e-05f, 5.162961679e-05f, 7.122061652e-05f, 6.467678759e-05f, -4.365686618e-05f, -3.768526076e-04f, -8.816200425e-04f, -7.838261081e-04f, 7.947636768e-04f, 2.055162797e-03f, 7.949422579e-04f, -7.832747651e-04f, -8.813666063e-04f, -3.769674513e-04f, -4.360999083e-05f, 6.468480569e-05f, 7.122010720e-05f, 5.162666639e-05f, 3.243894389e-05f, 1.909378807e-05f, 1.087814871e-05f, 6.091750492e-06f, 3.380536100e-06f, 1.866389198e-06f, 1.027508006e-06f},
      {9.392046962e-08f, 1.705179642e-07f, 3.086614697e-07f, 5.556585165e-07f, 9.901687008e-07f, 1.730956228e-06f, 2.915670848e-06f, 4.550145604e-06f, 5.926358881e-06f, 3.889204436e-06f, -1.086362045e-05f, -5.573272574e-05f, -1.303039753e-04f, -1.144516136e-04f, 2.288715623e-04f, 5.573141389e-04f, 6.247952711e-10f, -5.573140807e-04f, -2.288722462e-04f, 1.144514172e-04f, 1.303040626e-04f, 5.573281669e-05f, 1.086365683e-05f, -3.889197160e-06f, -5.926359336e-06f, -4.550146969e-06f, -2.915672667e-06f, -1.730957706e-06f, -9.901693829e-07f, -5.556586871e-07f, -3.086616118e-07f, -1.705181205e-07f}}};
 
-// The table fast path of an activation: on AVX-512, when every lane's interval index
-// k = floor(fma(v, scale, offset)) is in [0, 31] (v = x, or |x| for kAbs: the even sigmoid' and
-// tanh'), y = the table at v and true; otherwise false and the caller's exp form runs for the
-// whole vector. One unsigned compare of k tests the range (no |x| needed for the signed tables):
-// floor, not truncation, so that v just below the first interval gives k = -1, not 0. The
-// covered range is every float whose k is in [0, 31], which the generator fits and checks
-// (the signed tables reach one interval past -amax: silu and softplus [-9.9, 9.3)). NaN and
-// +-inf give k = 0x80000000: the exp form.
+// The table fast path of an activation on AVX-512: y = the table at x (kAbs: at |x|, for the
+// even sigmoid' and tanh') and true when every lane is inside the table's range; otherwise
+// false and the caller's exp form runs for the whole vector. The signed tables (sigmoid, silu,
+// softplus, silu') test the interval index k = floor(fma(x, scale, offset)) itself, one
+// unsigned compare (k in [0, 31]: every float the generator fits and checks; silu and softplus
+// reach one interval past -amax, x in [-9.9, 9.3)); floor, not truncation, so that x just
+// below the first interval gives k = -1, not 0; NaN and +-inf give k = 0x80000000. The |x|
+// tables compare |x| with amax before the index is formed (on wide inputs, where most vectors
+// fail the test, the index first cost tanh' 7 %); a NaN lane passes and stays NaN through r.
 template <class Arch, bool kAbs = false>
 SIMDENSE_INLINE bool by_table(vf<Arch> x, const PolyTable32& t, vf<Arch>& y) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     using B = vf<Arch>;
-    const B v = kAbs ? xsimd::abs(x) : x;
-    const vi<Arch> idx = _mm512_cvt_roundps_epi32(fmadd<Arch>(v, B(t.scale), B(t.offset)),
-                                                  _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
-    if (_mm512_cmpgt_epu32_mask(idx, _mm512_set1_epi32(31)) != 0) return false;
+    vi<Arch> idx;
+    B v = x;
+    if constexpr (kAbs) {
+      v = xsimd::abs(x);
+      if (xsimd::any(v > B(t.amax))) return false;
+      idx = _mm512_cvttps_epi32(fmadd<Arch>(v, B(t.scale), B(t.offset)));
+    } else {
+      idx = _mm512_cvt_roundps_epi32(fmadd<Arch>(v, B(t.scale), B(t.offset)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+      if (_mm512_cmpgt_epu32_mask(idx, _mm512_set1_epi32(31)) != 0) return false;
+    }
     const B r = v - lut32<Arch>(t.c, idx);
     y = lut32_horner<Arch>(idx, r, t.p[0], t.p[1], t.p[2], t.p[3], t.p[4], t.p[5], t.p[6]);
     return true;
