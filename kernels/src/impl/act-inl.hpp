@@ -518,7 +518,7 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
 }
 
 // sigmoid'(x), tanh'(x), silu'(x), sigmoid(x), silu(x) and softplus(x) on AVX-512 without exp, log or
-// division, for |x| < 19.2 (sigmoid'), |x| < 9.6 (tanh'), x in [-9.6, 9.6) (silu') and x in
+// division, for |x| < 19.2 (sigmoid'), |x| < 9.6 (tanh'), x in (-9.6, 9.6) (silu') and x in
 // [-9.9, 9.3) (sigmoid, silu, softplus; beyond, the callers fall back to the exp-based forms for the
 // whole vector, see by_table): tables
 // of 32 degree-6 polynomials in r = x - c[k] on intervals of width 0.6 (0.3 for tanh'),
