@@ -666,7 +666,7 @@ TEST_SUITE("activations") {
   // 16, where silu's polynomial is x (1/2 + x H(x))); outside, the vector takes the exp-based
   // path. Every float next to each cut (k = 0 and 32 are the switches), tiny and subnormal x
   // (silu(x) = x/2 rounded, sign of zero kept), on every ISA against the bounds (2 ULP each for
-  // x >= -64).
+  // x >= -64); softplus' (= sigmoid, from the sigmoid table) at the same points.
   TEST_CASE("sigmoid, silu, softplus: every float next to the forward tables' boundaries, tiny x") {
     test::for_each_isa([](Isa isa) {
       for (Activation f : {Activation::sigmoid, Activation::silu, Activation::softplus}) {
@@ -693,6 +693,13 @@ TEST_SUITE("activations") {
         Worst w;
         check_batch(f, false, isa, 0.0f, xs.data(), y.data(), xs.size(), w);
         report(f, false, isa, w, "table boundaries");
+        if (f == Activation::softplus) {  // softplus' = sigmoid: the same table (kSigmoid)
+          std::vector<float> dy(xs.size(), 1.0f);
+          activation_grad(f, xs.data(), dy.data(), y.data(), xs.size());
+          Worst wb;
+          check_batch(f, true, isa, 0.0f, xs.data(), y.data(), xs.size(), wb);
+          report(f, true, isa, wb, "table boundaries");
+        }
         if (f == Activation::silu) {
           bool signs = true;  // silu(+-0) = +-0, and tiny x keep their sign
           for (std::size_t i = 0; i < xs.size(); ++i)

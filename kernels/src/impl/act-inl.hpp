@@ -30,8 +30,8 @@
 // s(1 + x(1 - s)) are formed without cancellation; the compensation of 1 + e is kept only
 // where the bound needs it (silu, tanh on AVX2); elu uses expm1_neg_table (AVX2:
 // expm1_neg_table8). tanh on AVX-512 uses no exp: a table of 30 degree-5 polynomials
-// (tanh_detail); nor do, on AVX-512, the backward passes of sigmoid, tanh and silu and the
-// forward sigmoid, silu and softplus for |x| < 19.2 / 9.6 / 9.6 and x in [-9.9, 9.3)
+// (tanh_detail); nor do, on AVX-512, the backward passes of sigmoid, tanh, silu and softplus
+// and the forward sigmoid, silu and softplus for |x| < 19.2 / 9.6 / 9.6 and x in [-9.9, 9.3)
 // (act_detail::by_table, tables of 32 degree-6 polynomials). The bound-to-measurement
 // margins this spends are listed in the public header. The fused backward (grad) computes
 // dy * f'(x) in double on the rare lanes where f'(x) is near or below float's normal range.
@@ -914,20 +914,23 @@ struct Act<Activation::elu, Arch> {
   // double: alpha e^x below the normal range for x >= -87 (a tiny alpha), where rounding
   // alpha e^x first would lose dx.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
-    const auto neg = x < B(0.0f);
     // x >= 0 lanes are discarded, and so are the tail lanes x < -87 (-inf too), taken by
     // exp_grad_tail: -87 clamps (e^-87 stays normal), act_detail::off_input and mul_off keep
-    // them from forming subnormals. NaN kept.
+    // them from forming subnormals. The constants first in min and max: a NaN x stays NaN
+    // through xe and fp, and the select (x >= 0: 1) gives it fp.
     const auto keep = act_detail::not_beyond<Arch, false>(x, -act_detail::kRareX);
-    const B xe = act_detail::off_input<Arch>(keep, xsimd::max(B(-act_detail::kRareX), xsimd::min(x, B(0.0f))));
+    const B xe = act_detail::off_input<Arch>(keep, xsimd::max(B(-act_detail::kRareX), xsimd::min(B(0.0f), x)));
     const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xe) : exp<Arch>(xe));
-    B r = act_detail::mul_off<Arch>(keep, dy, xsimd::select(xsimd::isnan(x), x, xsimd::select(neg, fp, B(1.0f))));
+    B r = act_detail::mul_off<Arch>(keep, dy, xsimd::select(x >= B(0.0f), B(1.0f), fp));
+    // Typical data: no tail lane, and |alpha| >= 0.75, so alpha e^x >= 0.75 e^-87 stays normal
+    // on every kept lane (alpha is the same in every lane and every vector: a predictable test).
+    if (all_lanes<Arch>(keep) && all_lanes<Arch>(xsimd::abs(a) >= B(0.75f))) return r;
     const auto fd = [](double v, double g, double al) {
       const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < 0 here
       return (g * al) * e;  // dy*alpha exact in double
     };
     // alpha e^x below the normal range (a tiny alpha; the tail lanes' fp is discarded).
-    const auto tiny = neg && (xsimd::abs(fp) < B(0x1p-126f)) && (a != B(0.0f));
+    const auto tiny = (x < B(0.0f)) && (xsimd::abs(fp) < B(0x1p-126f)) && (a != B(0.0f));
     if (all_lanes<Arch>(keep && !tiny)) return r;  // typical data: one test
     if (xsimd::any(tiny && keep)) r = act_detail::grad_rare_lanes<Arch>(r, x, dy, a, tiny && keep, fd);
     return act_detail::exp_grad_tail<Arch>(r, x, dy, a, keep, 1.0f, 0.0f, act_detail::TailDyAlpha{}, fd);
@@ -1330,8 +1333,10 @@ struct Act<Activation::softplus, Arch> {
     return xsimd::select(x > B(0.0f), x, B(0.0f)) + l;  // NaN x: e, l and the sum are NaN
   }
   SIMDENSE_INLINE static B df(B x, B a) { return Act<Activation::sigmoid, Arch>::f(x, a); }
-  // dx = dy * sigmoid(x); x < -87 (sigmoid(x) about to be subnormal): act_detail::exp_grad_tail.
+  // dx = dy * sigmoid(x); AVX-512, x in [-9.9, 9.3) (every lane): sigmoid's table (<= 1 ULP
+  // before the product). x < -87 (sigmoid(x) about to be subnormal): act_detail::exp_grad_tail.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
+    if (B t; act_detail::by_table<Arch>(x, act_detail::kSigmoid, t)) return dy * t;
     B r;
     // The tail lanes x < -87 (taken below) kept from forming subnormals (act_detail::off_input,
     // mul_off); x > 60 clamped on AVX2 and SSE2 (act_detail::below_60).
