@@ -914,6 +914,9 @@ struct Act<Activation::elu, Arch> {
   // double: alpha e^x below the normal range for x >= -87 (a tiny alpha), where rounding
   // alpha e^x first would lose dx.
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
+    // Evaluated first and unconditionally, so that the compiler hoists it out of the loop (it
+    // depends on alpha only): alpha e^x stays normal on every kept lane (x >= -87).
+    const bool normal_alpha = all_lanes<Arch>(xsimd::abs(a) >= B(0.75f));
     // x >= 0 lanes are discarded, and so are the tail lanes x < -87 (-inf too), taken by
     // exp_grad_tail: -87 clamps (e^-87 stays normal), act_detail::off_input and mul_off keep
     // them from forming subnormals. The constants first in min and max: a NaN x stays NaN
@@ -922,9 +925,8 @@ struct Act<Activation::elu, Arch> {
     const B xe = act_detail::off_input<Arch>(keep, xsimd::max(B(-act_detail::kRareX), xsimd::min(B(0.0f), x)));
     const B fp = a * (kHasFma<Arch> ? act_detail::exp_fast<Arch, false>(xe) : exp<Arch>(xe));
     B r = act_detail::mul_off<Arch>(keep, dy, xsimd::select(x >= B(0.0f), B(1.0f), fp));
-    // Typical data: no tail lane, and |alpha| >= 0.75, so alpha e^x >= 0.75 e^-87 stays normal
-    // on every kept lane (alpha is the same in every lane and every vector: a predictable test).
-    if (all_lanes<Arch>(keep) && all_lanes<Arch>(xsimd::abs(a) >= B(0.75f))) return r;
+    // Typical data: no tail lane, and |alpha| >= 0.75, so alpha e^x >= 0.75 e^-87 > 2^-126.
+    if (normal_alpha && all_lanes<Arch>(keep)) return r;
     const auto fd = [](double v, double g, double al) {
       const double e = act_detail::rare_exp_neg<Arch>(v, 1.0);  // v < 0 here
       return (g * al) * e;  // dy*alpha exact in double
