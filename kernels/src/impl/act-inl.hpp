@@ -28,12 +28,11 @@
 // round folded into an FMA, Estrin polynomial, vscalefps) and q = sigmoid(-|x|) = e/(1 + e)
 // <= 1/2, from which sigmoid = q or 1 - q, sigmoid' = q(1 - q), tanh' = 4 sigmoid'(2x), silu' =
 // s(1 + x(1 - s)) are formed without cancellation; the compensation of 1 + e is kept only
-// where the bound needs it (silu, tanh on AVX2); elu uses expm1_neg_table (AVX2:
-// expm1_neg_table8). tanh on AVX-512 uses no exp: a table of 30 degree-5 polynomials
-// (tanh_detail); nor do, on AVX-512, the backward passes of sigmoid, tanh, silu and softplus
-// and the forward sigmoid, silu and softplus for |x| < 19.2 / 9.6 / 9.6 and x in [-9.9, 9.3)
-// (act_detail::by_table, tables of 32 degree-6 polynomials). The bound-to-measurement
-// margins this spends are listed in the public header. The fused backward (grad) computes
+// where the bound needs it (silu, tanh on AVX2); elu uses expm1_neg_table. tanh on AVX-512
+// uses no exp: a table of 30 degree-5 polynomials (tanh_detail); nor do, on AVX-512, the
+// backward passes of sigmoid, tanh, silu and softplus and the forward sigmoid, silu and
+// softplus for |x| < 19.2 / 9.6 / 9.6 and x in [-9.9, 9.3) (act_detail::by_table, tables of
+// 32 degree-6 polynomials). The bound-to-measurement margins this spends are listed in the public header. The fused backward (grad) computes
 // dy * f'(x) in double on the rare lanes where f'(x) is near or below float's normal range.
 #pragma once
 
@@ -383,7 +382,7 @@ SIMDENSE_INLINE vf<Arch> select_a_or_1ma(xsimd::batch_bool<float, Arch> m, vf<Ar
 
 // kExp2Frac32Lo[k] / kExp2Frac32[k]: 2^(k/32) = kExp2Frac32[k] e^(c_k) to ~2^-50 relative
 // (ln(1 + c) = c - c^2/2, c^2 < 2^-49), so the table's low part becomes an addend of the reduced
-// argument (expm1_neg_table, expm1_neg_table8).
+// argument (expm1_neg_table).
 struct alignas(64) Table32 {
   float v[32];
 };
@@ -395,41 +394,24 @@ constexpr Table32 exp2_frac32_lo_ratio() {
 inline constexpr Table32 kExp2Frac32LoRatio = exp2_frac32_lo_ratio();
 
 // e^x - 1 for x <= 0 (or NaN; garbage on x > 0 lanes, which elu discards), FMA ISAs, from a
-// table of 2^(k/N) (N = 32 on AVX-512, expm1_neg_table; 8 on AVX2, expm1_neg_table8):
-// n = round(N x/ln2)/N by the shifter in the FMA (k = N n mod N: the shifted float's low bits),
-// e^x = 2^floor(n) l e^u with l = 2^(k/N) rounded (kExp2Frac32) and u = t + c, c = l's low part
-// / l (kExp2Frac32LoRatio: together ~48 bits), t = x - n ln2 by one FMA with the float ln2 (its
-// error, |n| 2^-28.9, is scaled by e^x: below 0.07 ULP of e^x - 1); em = e^u - 1 = u + u^2 P(u);
-// s = l 2^floor(n), exact; e^x - 1 = s em + (s - 1), one rounding (FMA). s - 1 is exact for
-// x >= -ln2 (s in [1/2, 1]: Sterbenz); below, |e^x - 1| >= 1/2 and s - 1 rounds once more
-// (<= 1/2 ULP). Tiny |x|: n = 0, l = 1, c = 0, u = x, and em rounds to x for |x| < 2^-25
-// (subnormal x: u^2 underflows to 0; -0 gives +0, elu returns x itself there). x is clamped at
-// -17.5 (below -17.33 the result rounds to -1). Every float of [-18, 0) against expm1l: <= 1
-// ULP on both ISAs (1.1-1.5 % of them at 1). They replace an exact two-constant reduction with
-// a degree-6 polynomial and no table (23 and 25 operations with elu's select).
-// AVX-512: 32 entries by vpermt2ps, |u| <= ln2/64 + 2e-4, P = c2 + u/6 with a minimax c2
-// (relative error 2^-26), s by vscalefps: 15 operations with elu's masked multiply.
-template <class Arch>
-SIMDENSE_INLINE vf<Arch> expm1_neg_table(vf<Arch> x) {
-  using B = vf<Arch>;
-  const B z = xsimd::max(B(-17.5f), x);  // NaN kept
-  const B shifter(0x1.8p18f);  // ulp 1/32
-  const B ns = fmadd<Arch>(z, B(1.44269504088896341f), shifter);
-  const vi<Arch> k = as_int<Arch>(ns);
-  const B l = lut32<Arch>(kExp2Frac32, k), c = lut32<Arch>(kExp2Frac32LoRatio.v, k);
-  const B n = ns - shifter;  // exact: a multiple of 1/32 in [-26, 0]
-  const B u = fnmadd<Arch>(n, B(0.693147182f), z) + c;
-  const B p = fmadd<Arch>(u, B(1.0f / 6.0f), B(0.50000367f));
-  const B em = fmadd<Arch>(u * u, p, u);
-  const B s = _mm512_maskz_scalef_ps(__mmask16(0xffff), l, n);
-  return fmadd<Arch>(s, em, s - B(1.0f));
-}
-
-// AVX2: 8 entries by vpermps (which reads the low 3 bits of each index), |u| <= ln2/16 + 2e-4,
-// P the degree-3 Taylor polynomial (truncation below 2^-32 relative), and s by an integer add:
-// bits(ns) << 20 is floor(n) << 23 plus k << 20, so the table holds bits(l) - (k << 20). x is
-// also clamped at 0 (a positive lane's garbage s could be subnormal: a microcode assist): 21
-// operations with elu's select.
+// table of 2^(k/N), N = 32 on AVX-512 (vpermt2ps) and 8 on AVX2 (vpermps, which reads the low
+// 3 bits of each index): n = round(N x/ln2)/N by the shifter in the FMA (k = N n mod N: the
+// shifted float's low bits), e^x = 2^floor(n) l e^u with l = 2^(k/N) rounded (kExp2Frac32) and
+// u = t + c, c = l's low part / l (kExp2Frac32LoRatio: together ~48 bits), t = x - n ln2 by one
+// FMA with the float ln2 (its error, |n| 2^-28.9, is scaled by e^x: below 0.07 ULP of e^x - 1);
+// em = e^u - 1 = u + u^2 P(u); s = l 2^floor(n), exact; e^x - 1 = s em + (s - 1), one rounding
+// (FMA). s - 1 is exact for x >= -ln2 (s in [1/2, 1]: Sterbenz); below, |e^x - 1| >= 1/2 and
+// s - 1 rounds once more (<= 1/2 ULP). Tiny |x|: n = 0, l = 1, c = 0, u = x, and em rounds to
+// x for |x| < 2^-25 (subnormal x: u^2 underflows to 0; -0 gives +0, elu returns x itself
+// there). x is clamped at -17.5 (below -17.33 the result rounds to -1). Every float of [-18, 0)
+// against expm1l: <= 1 ULP on both ISAs (1.1-1.5 % of them at 1). It replaced an exact
+// two-constant reduction with a degree-6 polynomial and no table.
+// AVX-512: |u| <= ln2/64 + 2e-4, P = c2 + u/6 with a minimax c2 (relative error 2^-26), s by
+// vscalefps: 15 operations with elu's select (23 before).
+// AVX2: |u| <= ln2/16 + 2e-4, P the degree-3 Taylor polynomial (truncation below 2^-32
+// relative), s by an integer add: bits(ns) << 20 is floor(n) << 23 plus k << 20, so the table
+// holds bits(l) - (k << 20) (kExp2Frac8); x is also clamped at 0 (a positive lane's garbage s
+// could be subnormal: a microcode assist): 21 operations (25 before).
 struct alignas(32) Exp2Frac8 {
   std::int32_t bits[8];
   float lo_ratio[8];
@@ -446,21 +428,28 @@ constexpr Exp2Frac8 exp2_frac8() {
 inline constexpr Exp2Frac8 kExp2Frac8 = exp2_frac8();
 
 template <class Arch>
-SIMDENSE_INLINE vf<Arch> expm1_neg_table8(vf<Arch> x) {
+SIMDENSE_INLINE vf<Arch> expm1_neg_table(vf<Arch> x) {
   using B = vf<Arch>;
-  const B z = xsimd::min(B(0.0f), xsimd::max(B(-17.5f), x));
-  const B shifter(0x1.8p20f);  // ulp 1/8
+  constexpr bool k512 = std::is_base_of_v<xsimd::avx512f, Arch>;
+  const B z = k512 ? xsimd::max(B(-17.5f), x) : xsimd::min(B(0.0f), xsimd::max(B(-17.5f), x));  // NaN kept
+  const B shifter(k512 ? 0x1.8p18f : 0x1.8p20f);  // ulp 1/N
   const B ns = fmadd<Arch>(z, B(1.44269504088896341f), shifter);
-  const __m256i k = _mm256_castps_si256(ns);
-  const B c = _mm256_permutevar8x32_ps(_mm256_load_ps(kExp2Frac8.lo_ratio), k);
-  const __m256i lb = _mm256_permutevar8x32_epi32(
-      _mm256_load_si256(reinterpret_cast<const __m256i*>(kExp2Frac8.bits)), k);
-  const B n = ns - shifter;  // exact: a multiple of 1/8 in [-26, 0]
-  const B u = fnmadd<Arch>(n, B(0.693147182f), z) + c;
-  B p = fmadd<Arch>(u, B(1.0f / 120.0f), B(1.0f / 24.0f));
-  p = fmadd<Arch>(fmadd<Arch>(p, u, B(1.0f / 6.0f)), u, B(0.5f));
+  const vi<Arch> k = as_int<Arch>(ns);
+  const B n = ns - shifter;  // exact: a multiple of 1/N in [-26, 0]
+  B u = fnmadd<Arch>(n, B(0.693147182f), z), p, s;
+  if constexpr (k512) {
+    u += lut32<Arch>(kExp2Frac32LoRatio.v, k);
+    p = fmadd<Arch>(u, B(1.0f / 6.0f), B(0.50000367f));
+    s = _mm512_maskz_scalef_ps(__mmask16(0xffff), lut32<Arch>(kExp2Frac32, k), n);
+  } else {
+    u += _mm256_permutevar8x32_ps(_mm256_load_ps(kExp2Frac8.lo_ratio), k);
+    p = fmadd<Arch>(u, B(1.0f / 120.0f), B(1.0f / 24.0f));
+    p = fmadd<Arch>(fmadd<Arch>(p, u, B(1.0f / 6.0f)), u, B(0.5f));
+    const __m256i lb =
+        _mm256_permutevar8x32_epi32(_mm256_load_si256(reinterpret_cast<const __m256i*>(kExp2Frac8.bits)), k);
+    s = as_float<Arch>(vi<Arch>(_mm256_add_epi32(lb, _mm256_slli_epi32(k, 20))));
+  }
   const B em = fmadd<Arch>(u * u, p, u);
-  const B s = _mm256_castsi256_ps(_mm256_add_epi32(lb, _mm256_slli_epi32(k, 20)));
   return fmadd<Arch>(s, em, s - B(1.0f));
 }
 
@@ -894,12 +883,8 @@ struct Act<Activation::elu, Arch> {
   // alpha*expm1(x) for x < 0, x otherwise: <= 1 ULP for alpha = 1 (one more rounding for other
   // alpha); elu(-inf) = -alpha, elu(-0) = -0.
   SIMDENSE_INLINE static B f(B x, B a) {
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      // a * expm1(x) on the x < 0 lanes by one masked multiply (x elsewhere).
-      return _mm512_mask_mul_ps(x, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), a,
-                                act_detail::expm1_neg_table<Arch>(x));
-    } else if constexpr (kHasFma<Arch>) {
-      return xsimd::select(x < B(0.0f), a * act_detail::expm1_neg_table8<Arch>(x), x);
+    if constexpr (kHasFma<Arch>) {
+      return xsimd::select(x < B(0.0f), a * act_detail::expm1_neg_table<Arch>(x), x);
     } else {
       return xsimd::select(x < B(0.0f), a * expm1<Arch>(xsimd::min(x, B(0.0f))), x);
     }
