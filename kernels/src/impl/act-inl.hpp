@@ -624,7 +624,8 @@ SIMDENSE_INLINE bool by_table(vf<Arch> x, const PolyTable32& t, vf<Arch>& y) {
       if (xsimd::any(v > B(t.amax))) return false;
       idx = _mm512_cvttps_epi32(fmadd<Arch>(v, B(t.scale), B(t.offset)));
     } else {
-      idx = _mm512_cvt_roundps_epi32(fmadd<Arch>(v, B(t.scale), B(t.offset)), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+      idx = _mm512_cvt_roundps_epi32(fmadd<Arch>(v, B(t.scale), B(t.offset)),
+                                     _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
       if (_mm512_cmpgt_epu32_mask(idx, _mm512_set1_epi32(31)) != 0) return false;
     }
     const B r = v - lut32<Arch>(t.c, idx);
