@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   const int lg = argc > 2 ? std::atoi(argv[2]) : 10;
   const std::size_t n = std::size_t(1) << lg;
   const int calls = lg <= 16 ? int((std::size_t(1) << 18) / n) + 1 : 1;
-  const int rounds = lg <= 16 ? 300 : 15;
+  const int rounds = lg <= 16 ? 300 : 25;
   std::vector<float> x(n), dy(n), ya(n), yb(n);
   std::mt19937 g(42);
   // N(0, 3) as bench_activations.cpp; AB_SIGMA=<sd> changes the spread (data-dependent paths).

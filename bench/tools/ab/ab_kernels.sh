@@ -5,7 +5,7 @@
 #     BASE_REV  side a: a commit (default HEAD), or WORKTREE for the working tree on both sides
 #               (a self-check: ratios ~1, outputs identical); side b is the working tree
 #     FILTER    substring of the kernel names (sigmoid, silu_grad, softmax, ...; default all)
-#     LOG2_N    row length 2^LOG2_N (default 10: 1Ki; 26 = 64Mi, streamed, 15 batches)
+#     LOG2_N    row length 2^LOG2_N (default 10: 1Ki; 26 = 64Mi, streamed, 25 batches)
 #
 # Needs an AVX-512 machine and g++; builds in a temporary directory, touches nothing else.
 # "a/b p25" > 1 means the working tree is faster. Outputs are compared bit for bit.

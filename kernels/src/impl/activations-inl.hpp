@@ -11,18 +11,25 @@
 
 namespace simdense::SIMDENSE_NS {
 
+// Where the streaming loops prefetch (elementwise-inl.hpp, kPrefetchFloats): into L2 for the
+// kernels that only move data, into L1 for those with a polynomial.
+constexpr PrefetchTo stream_prefetch(Activation f) {
+  return f == Activation::identity || f == Activation::relu || f == Activation::leaky_relu ? PrefetchTo::kL2
+                                                                                           : PrefetchTo::kL1;
+}
+
 template <Activation F, class Arch>
 void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v) SIMDENSE_LAMBDA_INLINE { return Act<F, Arch>::f(v, a); };
-  map_unary<Arch, decltype(fn), true>(x, y, n, fn);
+  map_unary<Arch, decltype(fn), true, stream_prefetch(F)>(x, y, n, fn);
 }
 
 template <Activation F, class Arch>
 void act_bwd_kernel(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v, vf<Arch> g) SIMDENSE_LAMBDA_INLINE { return act_grad<Act<F, Arch>>(v, g, a); };
-  map_binary<Arch, decltype(fn), true>(x, dy, dx, n, fn);
+  map_binary<Arch, decltype(fn), true, stream_prefetch(F)>(x, dy, dx, n, fn);
 }
 
 // Backward passes from the forward output y (cheaper, weaker: see activations.hpp).
@@ -41,12 +48,12 @@ struct FromY {
   static B elu(B y, B a) { return xsimd::select(y > B(0.0f), B(1.0f), y + a); }
 };
 
-// dx = dy * D(y, alpha), D one of the FromY formulas.
+// dx = dy * D(y, alpha), D one of the FromY formulas (a few operations: prefetched into L2).
 template <class Arch, vf<Arch> (*D)(vf<Arch>, vf<Arch>)>
 void act_bwd_y_kernel(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
   const vf<Arch> a(alpha);
   const auto fn = [a](vf<Arch> v, vf<Arch> g) SIMDENSE_LAMBDA_INLINE { return g * D(v, a); };
-  map_binary<Arch, decltype(fn), true>(y, dy, dx, n, fn);
+  map_binary<Arch, decltype(fn), true, PrefetchTo::kL2>(y, dy, dx, n, fn);
 }
 
 template <class Arch>

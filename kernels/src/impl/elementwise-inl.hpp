@@ -30,9 +30,15 @@ inline void store_stream(float* p, vf<Arch> v) {  // p aligned to sizeof(v)
 // prefetches past the end of the array are harmless (they never fault). In cache (below 2^21
 // floats) the hardware prefetchers suffice: a prefetching ordinary loop from 1 MiB on gained
 // ~6% at 1Mi, not kept.
+// Where to: the kernels that only move data (identity, relu, leaky relu and their backward
+// passes; `kTo` = kL2, prefetcht1) ran 7-15 % faster at 64Mi prefetching into L2 than into L1
+// (identity 1.14-1.16x, relu 1.12x, relu' 1.07x, sigmoid' from the output 1.06x; same-process
+// A/B), while every kernel with a polynomial ran 2-3 % slower that way (sigmoid 0.97-0.98x,
+// tanh' 0.97x), so those keep kL1.
 inline constexpr std::size_t kPrefetchFloats = 1024;  // 4 KiB ahead
 
-SIMDENSE_INLINE void prefetch_ahead(const float* p) { prefetch<PrefetchTo::kL1>(p + kPrefetchFloats); }
+template <PrefetchTo kTo>
+SIMDENSE_INLINE void prefetch_ahead(const float* p) { prefetch<kTo>(p + kPrefetchFloats); }
 
 // Elements before the first vector-aligned output address (done with ordinary stores).
 template <class Arch>
@@ -43,8 +49,9 @@ inline std::size_t stream_head(const float* out) {
 }
 
 // y[i] = f(x[i]); f maps vf<Arch> -> vf<Arch>. `pad` fills the unused tail lanes.
-// kStream: large outputs (n >= kStreamMinFloats, y float-aligned) use streaming stores.
-template <class Arch, class F, bool kStream = false>
+// kStream: large outputs (n >= kStreamMinFloats, y float-aligned) use streaming stores, and
+// the input is prefetched kPrefetchFloats ahead into kTo.
+template <class Arch, class F, bool kStream = false, PrefetchTo kTo = PrefetchTo::kL1>
 inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 0.0f) {
   using B = vf<Arch>;
   constexpr std::size_t L = B::size;
@@ -54,8 +61,8 @@ inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 
       const std::size_t h = stream_head<Arch>(y);
       map_unary<Arch, F, false>(x, y, h, f, pad);
       for (i = h; i + 2 * L <= n; i += 2 * L) {
-        prefetch_ahead(x + i);
-        if constexpr (L >= 16) prefetch_ahead(x + i + L);  // one per 64-byte line
+        prefetch_ahead<kTo>(x + i);
+        if constexpr (L >= 16) prefetch_ahead<kTo>(x + i + L);  // one per 64-byte line
         const B a = B::load_unaligned(x + i);
         const B b = B::load_unaligned(x + i + L);
         store_stream<Arch>(y + i, f(a));
@@ -84,8 +91,8 @@ inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 
 }
 
 // out[i] = f(a[i], b[i]) (e.g. a backward pass dx = dy * f'(x)). out may alias a or b exactly.
-// kStream as in map_unary.
-template <class Arch, class F, bool kStream = false>
+// kStream and kTo as in map_unary.
+template <class Arch, class F, bool kStream = false, PrefetchTo kTo = PrefetchTo::kL1>
 inline void map_binary(const float* a, const float* b, float* out, std::size_t n, F f,
                        float pad_a = 0.0f, float pad_b = 0.0f) {
   using B = vf<Arch>;
@@ -96,11 +103,11 @@ inline void map_binary(const float* a, const float* b, float* out, std::size_t n
       const std::size_t h = stream_head<Arch>(out);
       map_binary<Arch, F, false>(a, b, out, h, f, pad_a, pad_b);
       for (i = h; i + 2 * L <= n; i += 2 * L) {
-        prefetch_ahead(a + i);
-        prefetch_ahead(b + i);
+        prefetch_ahead<kTo>(a + i);
+        prefetch_ahead<kTo>(b + i);
         if constexpr (L >= 16) {
-          prefetch_ahead(a + i + L);
-          prefetch_ahead(b + i + L);
+          prefetch_ahead<kTo>(a + i + L);
+          prefetch_ahead<kTo>(b + i + L);
         }
         const B a0 = B::load_unaligned(a + i), b0 = B::load_unaligned(b + i);
         const B a1 = B::load_unaligned(a + i + L), b1 = B::load_unaligned(b + i + L);
