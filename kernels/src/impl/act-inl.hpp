@@ -1134,11 +1134,12 @@ struct Act<Activation::gelu, Arch> {
     B a, n, q;
     gelu_detail::gauss_parts<Arch, kWide>(x, a, n, q);
     const B X = a * gelu_detail::G_of<Arch>(a);
-    // w >= 0 (+0 at x = +-0), so x - w keeps the sign of a zero x under any compiler (clang
-    // turned the earlier x + (-w) form into -0 for x = +0).
     const B w = scale2_of<Arch, kWide>(fmadd<Arch>(X, q, X), n);
-    // neg, not unary minus (0 - w on AVX-512): gelu(-16.9) must be -0.
-    return xsimd::select(x < B(0.0f), neg<Arch>(w), x - w);
+    // y = m - w, m = max(-0, x) (constant first: NaN kept; -0 for x < 0, x itself for x >= 0
+    // and for +-0): -w for x < 0 (gelu(-16.9) = -0 - 0 = -0), x - w for x >= 0 (w >= 0, +0 at
+    // x = +-0, so a zero x keeps its sign). Two operations instead of a compare, x - w and a
+    // masked sign flip.
+    return xsimd::max(B(-0.0f), x) - w;
   }
   // gelu'(x) = Phi(x) + x phi(x) = e D for x < 0, 1 - e D for x >= 0, D = G(a) - a phi0,
   // e = e^(-x^2/2) = 2^n (1 + q), phi0 = 1/sqrt(2 pi). Root at x = -0.7518 (D cancels there).
