@@ -1181,19 +1181,29 @@ struct Act<Activation::gelu_tanh, Arch> {
   // 0.5 x (1 + tanh(u)) = x sigmoid(v), v = 2u = sqrt(8/pi) (x + 0.044715 x^3), with v carried
   // as vh + vl (double-float: the constants and x^2 split exactly), since e^v amplifies an
   // absolute error of v into a relative one (v reaches -87 at x = -10).
-  // v = x (K + Kc x^2), K = sqrt(8/pi), Kc = 0.044715 K, each constant as two floats:
-  // x^2 = s + sl and Kc_h s = ph + pl exactly (FMA residuals), m = K_h + ph by 2Sum (max/min
-  // form, ph may exceed K_h), the small terms summed into ml, then v = x (mh + ml).
+  // v = x (K + Kc x^2), K = sqrt(8/pi), Kc = 0.044715 K, each constant as two floats, with
+  // m = K + Kc x^2 carried as mh + ml: x^2 = s + sl exactly (FMA residual), mh = Kh + Kc_h s
+  // rounded (one FMA; Kc_h s + Kh on SSE2, the product's error pl by Dekker), and its rounding
+  // error e1 = Kc_h s + Kh - mh recovered from d = mh - Kh, which is exact: mh is in [Kh, 16)
+  // (|x| <= 11.5); below 2 Kh by Sterbenz, above it because Kh, a multiple of 2^-20, is a
+  // multiple of ulp(mh) like mh, and 0 < d < mh. The small terms (e1, Kc_h sl, Kc_l s, Kl) are
+  // summed into ml, then v = x (mh + ml) as vh + vl. (The earlier form added Kh + Kc_h s by a
+  // branch-free Fast2Sum: 16 operations against 11.)
   SIMDENSE_INLINE static void v_hl(B xc, B& vh, B& vl) {
-    const B kh(1.595769167e+00f), kl(-4.534068054e-08f);
+    const B kh(1.595768929e+00f), kl(1.930778950e-07f);  // kh = 1673285 * 2^-20
     const B ch(7.135481387e-02f), cl(2.398832466e-09f);
     const B s = xc * xc;
     const B sl = prod_err<Arch>(xc, xc, s);
-    const B ph = ch * s;
-    const B pl = fmadd<Arch>(ch, sl, fmadd<Arch>(cl, s, prod_err<Arch>(ch, s, ph)));
-    const B mh = kh + ph;
-    const B merr = (xsimd::max(kh, ph) - mh) + xsimd::min(kh, ph);  // exact (Fast2Sum)
-    const B ml = merr + (pl + kl);
+    B mh, e1;
+    if constexpr (kHasFma<Arch>) {
+      mh = fmadd<Arch>(ch, s, kh);
+      e1 = fmsub<Arch>(ch, s, mh - kh);  // exact difference, one rounding of a tiny value
+    } else {
+      const B ph = ch * s;
+      mh = kh + ph;
+      e1 = (ph - (mh - kh)) + prod_err<Arch>(ch, s, ph);  // both differences exact
+    }
+    const B ml = fmadd<Arch>(ch, sl, fmadd<Arch>(cl, s, e1)) + kl;
     vh = xc * mh;
     vl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, vh));
   }
