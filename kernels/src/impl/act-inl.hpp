@@ -1184,14 +1184,17 @@ struct Act<Activation::gelu_tanh, Arch> {
   // v = x (K + Kc x^2), K = sqrt(8/pi), Kc = 0.044715 K, each constant as two floats, with
   // m = K + Kc x^2 carried as mh + ml: x^2 = s + sl exactly (FMA residual), mh = Kh + Kc_h s
   // rounded (one FMA; Kc_h s + Kh on SSE2, the product's error pl by Dekker), and its rounding
-  // error e1 = Kc_h s + Kh - mh recovered from d = mh - Kh, which is exact: mh is in [Kh, 16)
+  // error e1 = Kc_h s + Kh - mh recovered from d = mh - Kh, which is exact: |mh| is in [Kh, 16)
   // (|x| <= 11.5); below 2 Kh by Sterbenz, above it because Kh, a multiple of 2^-20, is a
   // multiple of ulp(mh) like mh, and 0 < d < mh. The small terms (e1, Kc_h sl, Kc_l s, Kl) are
   // summed into ml, then v = x (mh + ml) as vh + vl. (The earlier form added Kh + Kc_h s by a
-  // branch-free Fast2Sum: 16 operations against 11.)
+  // branch-free Fast2Sum: 16 operations against 11.) kNeg: -v, every constant negated (each
+  // step is exact or rounds symmetrically, so the result is exactly -(vh + vl)).
+  template <bool kNeg = false>
   SIMDENSE_INLINE static void v_hl(B xc, B& vh, B& vl) {
-    const B kh(1.595768929e+00f), kl(1.930778950e-07f);  // kh = 1673285 * 2^-20
-    const B ch(7.135481387e-02f), cl(2.398832466e-09f);
+    constexpr float sg = kNeg ? -1.0f : 1.0f;
+    const B kh(sg * 1.595768929e+00f), kl(sg * 1.930778950e-07f);  // |kh| = 1673285 * 2^-20
+    const B ch(sg * 7.135481387e-02f), cl(sg * 2.398832466e-09f);
     const B s = xc * xc;
     const B sl = prod_err<Arch>(xc, xc, s);
     B mh, e1;
@@ -1207,49 +1210,44 @@ struct Act<Activation::gelu_tanh, Arch> {
     vh = xc * mh;
     vl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, vh));
   }
-  // e^-|v| = 2^n (1 + q), t = 2^max(n, lim) (e = (1 + q) t, rounded, is then e^-|v| or, where
-  // 2^n < 2^lim, a value that only enters 1 + e, which rounds to 1 either way), neg = v < 0.
+  // e^-|v| = 2^n (1 + q) from -|v| = -v(|x|) (v is odd: v_hl<true> of a = |x|, no sign flips),
+  // t = 2^max(n, lim) (e = (1 + q) t, rounded, is then e^-|v| or, where 2^n < 2^lim, a value
+  // that only enters 1 + e, which rounds to 1 either way).
   // |x| <= 11.5 here: beyond, sigmoid(v) rounds to 1 (v > 126) and x sigmoid(v) and its
   // derivative underflow to 0 (|x e^v| < 1e-46 from x = -10.6; 1e7 |f'| < 3e-46 from -11.5:
-  // grad's float limit), and |v| <= 127 keeps n >= -183 (exp_parts' range, n*C1 exact). t is never subnormal (a subnormal operand costs a
-  // microcode assist here): AVX-512 vscalefps(1, max(n, -100)); elsewhere the exponent field
-  // of max(n, -127) (2^-127 encodes as +0), built while the polynomial runs.
+  // grad's float limit), and |v| <= 127 keeps n >= -183 (exp_parts' range, n*C1 exact). t is
+  // never subnormal (a subnormal operand costs a microcode assist here): AVX-512
+  // vscalefps(1, max(n, -100)); elsewhere the exponent field of max(n, -127) (2^-127 encodes as
+  // +0), built while the polynomial runs.
   // kWide = false: the caller has checked that no lane has |x| > 9.5 (narrow(x)): no clamp,
-  // and n >= -111 (|v| <= 76.3), so the final scalings need no subnormal path.
+  // and n >= -111 (|v| <= 76.3), so t = 2^n needs no max and the final scalings no subnormal
+  // path.
   template <bool kWide = true>
-  SIMDENSE_INLINE static void parts(B x, B& xc, B& n, B& q, B& t, xsimd::batch_bool<float, Arch>& neg) {
+  SIMDENSE_INLINE static void parts(B x, B& xc, B& a, B& n, B& q, B& t) {
     xc = kWide ? clamp_nan<Arch>(x, -11.5f, 11.5f) : x;
+    a = xsimd::abs(xc);
     B vh, vl;
-    v_hl(xc, vh, vl);
-    neg = vh < B(0.0f);
-    // -|v| = hi + lo: both halves take the sign flip of vh (bit operations; NaN kept).
+    v_hl<true>(a, vh, vl);
+    exp_parts<Arch>(vh, vl, n, q);
     if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      const __m512i sm = _mm512_set1_epi32(INT32_MIN);
-      const __m512i hb = _mm512_castps_si512(vh);
-      // lo = vl ^ (sign & ~vh): one vpternlogd.
-      const B lo = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(vl), hb, sm, 0xD2));
-      exp_parts<Arch>(_mm512_castsi512_ps(_mm512_or_si512(hb, sm)), lo, n, q);
-      t = scale2<Arch>(B(1.0f), xsimd::max(n, B(-100.0f)));
+      t = scale2<Arch>(B(1.0f), kWide ? xsimd::max(n, B(-100.0f)) : n);
     } else {
-      const B sm(-0.0f);
-      const B flip = (vh & sm) ^ sm;
-      exp_parts<Arch>(vh | sm, vl ^ flip, n, q);
-      t = as_float<Arch>((xsimd::batch_cast<std::int32_t>(xsimd::max(n, B(-127.0f))) + vi<Arch>(127)) << 23);
+      t = as_float<Arch>((xsimd::batch_cast<std::int32_t>(kWide ? xsimd::max(n, B(-127.0f)) : n) + vi<Arch>(127)) << 23);
     }
   }
-  // w = x sigmoid(-|v|) = 2^n (x + x q) / (1 + e) (the scaling last, so a subnormal result is
-  // rounded once and no intermediate is subnormal: no pre-scaling branch); y = w for x < 0,
-  // x - w for x >= 0 (w <= x/2: the subtraction at most doubles w's relative error).
-  // +inf gives +inf, -inf gives -0, +-0 and NaN are kept.
+  // w = |x| sigmoid(-|v|) = 2^n (a + a q) / (1 + e) >= 0 (the scaling last, so a subnormal
+  // result is rounded once and no intermediate is subnormal: no pre-scaling branch);
+  // y = max(-0, x) - w (constant first: NaN kept): -w = x sigmoid(v) for x < 0, x - w for
+  // x >= 0 (w <= x/2: the subtraction at most doubles w's relative error); +-0 give w = +0 and
+  // keep their sign. +inf gives +inf, -inf gives -0.
   // No lane with |x| > 9.5 (x^2 <= 90.25; NaN too): parts<false>. Typical data takes it, and
   // pays one compare and branch instead of the clamp and scale2_tiny's test.
   SIMDENSE_INLINE static bool narrow(B x) { return !xsimd::any(x * x > B(90.25f)); }
   SIMDENSE_INLINE static B f(B x, B a) { return narrow(x) ? f_parts<false>(x, a) : f_parts<true>(x, a); }
   template <bool kWide>
   SIMDENSE_INLINE static B f_parts(B x, B) {
-    B xc, n, q, t;
-    xsimd::batch_bool<float, Arch> neg;
-    parts<kWide>(x, xc, n, q, t, neg);
+    B xc, a, n, q, t;
+    parts<kWide>(x, xc, a, n, q, t);
     B w;
     if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
       // AVX-512 throughput form, spending part of the bound's margin (the form below measures
@@ -1258,15 +1256,14 @@ struct Act<Activation::gelu_tanh, Arch> {
       // relative).
       const B d = fmadd<Arch>(t, q, t + B(1.0f));
       const B p0 = recip_approx<Arch>(d);
-      const B num = fmadd<Arch>(xc, q, xc);
+      const B num = fmadd<Arch>(a, q, a);
       const B q0 = num * p0;
       w = scale2_of<Arch, kWide>(fmadd<Arch>(fnmadd<Arch>(q0, d, num), p0, q0), n);
     } else {
       const act_detail::SigParts<Arch> sp(fmadd<Arch>(q, t, t));
-      w = scale2_of<Arch, kWide>(sp.quot(fmadd<Arch>(xc, q, xc)), n);
+      w = scale2_of<Arch, kWide>(sp.quot(fmadd<Arch>(a, q, a)), n);
     }
-    // x = +-0: w = +0 (the residual step turns -0 into +0), so x - w keeps the sign.
-    return xsimd::select(x < B(0.0f), w, x - w);
+    return xsimd::max(B(-0.0f), x) - w;
   }
   // d/dx x s(v) = s(v) + x s'(v) v', v' = sqrt(8/pi)(1 + 3*0.044715 x^2), e = e^-|v|:
   // x < 0: e [(1+e) + x v'] / (1+e)^2 (e as 2^n (1 + q), the 2^n applied last);
@@ -1278,9 +1275,9 @@ struct Act<Activation::gelu_tanh, Arch> {
   // f'(x) as df, and as r 2^m (m = n for x < 0, 0 for x >= 0).
   template <bool kWide = true>
   SIMDENSE_INLINE static B dparts(B x, B, B& r, B& m) {
-    B xc, n, q, t;
-    xsimd::batch_bool<float, Arch> neg;
-    parts<kWide>(x, xc, n, q, t, neg);
+    B xc, a, n, q, t;
+    parts<kWide>(x, xc, a, n, q, t);
+    const auto neg = xc < B(0.0f);
     const B e = fmadd<Arch>(q, t, t);
     const act_detail::SigParts<Arch> sp(e);
     const B d = sp.d, derr = sp.derr, p = sp.p();
