@@ -21,8 +21,13 @@ using Kernel = void (*)(int kind, int f, const float* x, const float* dy, float*
 #if defined(AB_SIDE)
 #include "impl/arch.hpp"
 namespace simdense::SIMDENSE_NS {
+#if defined(AB_ISA_AVX2)
+using arch = xsimd::fma3<xsimd::avx2>;
+constexpr Isa kIsa = Isa::avx2;
+#else
 using arch = xsimd::avx512bw;
 constexpr Isa kIsa = Isa::avx512;
+#endif
 }  // namespace simdense::SIMDENSE_NS
 #include "isa/isa-inl.hpp"
 

@@ -12,7 +12,8 @@
 # AB_REQUIRE_IDENTICAL=1: exit 1 if any output differs (the ctest smoke run, WORKTREE against
 # itself). AB_B_FLAGS: extra compiler flags for side b only (e.g. AB_B_FLAGS=-fschedule-insns
 # with WORKTREE times a flag against the same source). AB_SIGMA: standard deviation of the
-# normal inputs (default 3, as the benchmarks). Exit 77 (ctest: skipped) without AVX-512, or outside a git checkout for a BASE_REV.
+# normal inputs (default 3, as the benchmarks). AB_ISA=avx2: the avx2 kernels instead (built
+# with -mavx2 -mfma only, as the library's avx2 translation unit). Exit 77 (ctest: skipped) without AVX-512, or outside a git checkout for a BASE_REV.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 rev=${1:-HEAD}
@@ -32,6 +33,7 @@ else
   a_name="$rev ($(git -C "$root" rev-parse --short "$rev"))"
 fi
 flags=(-O3 -DNDEBUG -std=c++17 -ffp-contract=off -mavx512f -mavx512bw -mavx512dq -mavx512cd -mavx2 -mfma -w)
+[ "${AB_ISA:-avx512}" = avx2 ] && flags=(-O3 -DNDEBUG -std=c++17 -ffp-contract=off -mavx2 -mfma -w -DAB_ISA_AVX2)
 src="$root/bench/tools/ab/ab_kernels.cpp"
 g++ "${flags[@]}" -DAB_SIDE=a -DSIMDENSE_NS=isa_a -I"$a_root/kernels/src" -I"$a_root/kernels/include" \
   -c "$src" -o "$tmp/a.o" &

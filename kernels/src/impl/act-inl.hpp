@@ -176,10 +176,10 @@ SIMDENSE_INLINE double rare_exp_neg(double v, double k) {
 }
 
 // min(x, 60) without AVX-512 (NaN kept), x itself with it: the positive side of silu' and
-// softplus' (both round to 1 from x = 21) kept off e = e^-|x| < 2^-114, where q_of_e's residual
-// e - q0 d, ~2^-12 e with AVX2's vrcpps (AVX-512's vrcp14ps(1) is exact), is subnormal, and
-// SSE2's e itself from x = 87.3: a microcode assist per vector (avx2 silu'(90) ran 11x slower
-// than silu'(20), sse2 19x).
+// softplus' (both round to 1 from x = 21) kept off a subnormal e = e^-|x| (x > 87.3), whose
+// quotient or product costs a microcode assist per vector. (Until q_of_e divided, AVX2's Newton
+// residual e - q0 d, ~2^-12 e with vrcpps, was subnormal already below e = 2^-114: avx2
+// silu'(90) ran 11x slower than silu'(20), sse2 19x.)
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> below_60(vf<Arch> x) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
@@ -194,9 +194,9 @@ SIMDENSE_INLINE vf<Arch> below_60(vf<Arch> x) {
 // input is clamped where e^-|x| stays normal (87), and then:
 // - AVX-512: the final product dy * v, subnormal for |dy| < 0.7 at e^-87, is masked off on
 //   those lanes (mul_off: a zero-masked vmulps, no extra operation); off_input leaves the input.
-// - AVX2 and SSE2 (no masks; vrcpps(1) is not exactly 1, so q_of_e's residual e - q0 d at
-//   e^-87 is subnormal, and SSE2's SigParts squares e): off_input replaces the input by 0 on
-//   those lanes (one blend; e^-0 = 1) and mul_off is dy * v.
+// - AVX2 and SSE2 (no masks, so dy * v would be subnormal as above; SSE2's SigParts also
+//   squares e): off_input replaces the input by 0 on those lanes (one blend; e^-0 = 1) and
+//   mul_off is dy * v.
 // Both take `keep`, the lanes outside the tail (not_beyond: NaN lanes are kept).
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> off_input(xsimd::batch_bool<float, Arch> keep, vf<Arch> v) {
@@ -453,20 +453,20 @@ SIMDENSE_INLINE vf<Arch> expm1_neg_table(vf<Arch> x) {
   return fmadd<Arch>(s, em, s - B(1.0f));
 }
 
-// q = e/(1 + e) = sigmoid(-|v|) from e = e^-|v| (FMA ISAs): the quotient by one Newton step on
-// the residual, the rounding of d = 1 + e not compensated (<= 2^-24 relative; SigParts::quot
-// folds it back where a bound needs it). Shared by sigmoid, sigmoid', tanh' and silu'.
+// q = e/(1 + e) = sigmoid(-|v|) from e = e^-|v| (FMA ISAs): one division (correctly rounded),
+// the rounding of d = 1 + e not compensated (<= 2^-24 relative; SigParts::quot folds it back
+// where a bound needs it). Shared by sigmoid, sigmoid', tanh', silu' and softplus'. vdivps
+// replaced vrcpps/vrcp14ps and a Newton step on the residual (4 operations) in session 9: the
+// AVX2 sigmoid and backward passes ran 1.16-1.21x faster, AVX-512's exp forms (the vectors
+// outside the tables) 1.07-1.14x on N(0, 12) inputs; the divider runs beside the FMA ports.
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> q_of_e(vf<Arch> e) {
   using B = vf<Arch>;
-  const B d = B(1.0f) + e;
-  const B r0 = recip_approx<Arch>(d);
-  const B q0 = e * r0;
-  return fmadd<Arch>(fnmadd<Arch>(q0, d, e), r0, q0);
+  return e / (B(1.0f) + e);
 }
 
 // sigmoid'(v) = q (1 - q) for z = -|v| in [-104, 0] (or NaN), FMA ISAs: q = e/(1 + e) =
-// sigmoid(-|v|) <= 1/2 by one Newton step (no compensation of 1 + e), so 1 - q >= 1/2 has no
+// sigmoid(-|v|) <= 1/2 by q_of_e (no compensation of 1 + e), so 1 - q >= 1/2 has no
 // cancellation (unlike s(1 - s) with s = sigmoid(v) rounded near 1): <= 3 ULP over every float
 // (measured, avx512). tanh'(x) = 4 sigmoid'(2x).
 template <class Arch, bool kTable = true>
@@ -479,7 +479,7 @@ SIMDENSE_INLINE vf<Arch> sigmoid_prime_z(vf<Arch> z) {
 // sigmoid(x) for FMA ISAs, throughput form: q = e/(1 + e) = sigmoid(-|x|), e = e^-|x|;
 // sigmoid(x) = q for x < 0, 1 - q for x >= 0 (q <= 1/2: q's error is at most half an ULP of
 // the result, and 1 - q rounds once, so no second division 1/(1 + e) is needed).
-// kComp = false: q = e/d by one Newton step on the residual, the rounding of d = 1 + e not
+// kComp = false: q = e/d by q_of_e (one division), the rounding of d = 1 + e not
 // compensated (3 ops fewer; <= 2^-24 relative): <= 2 ULP over every float (measured, x < 0;
 // 1 ULP for x >= 0). kComp = true: SigParts::quot (d's rounding error folded back too): <= 1
 // ULP, for silu, whose product x q rounds once more.
@@ -975,7 +975,7 @@ struct Act<Activation::silu, Arch> {
     return xsimd::select(xsimd::isnan(x), x + x, act_detail::unscale<Arch>(r, deep));
   }
   // dx = dy * silu'(x); x < -87 (e^x about to be subnormal): act_detail::exp_grad_tail.
-  // FMA ISAs: silu' = s (1 + x (1 - s)) with q = sigmoid(-|x|) <= 1/2 (one Newton step, no
+  // FMA ISAs: silu' = s (1 + x (1 - s)) with q = sigmoid(-|x|) <= 1/2 (q_of_e, no
   // compensation): x >= 0: (1 - q)(1 + x q); x < 0: q (1 + x (1 - q)), the bracket by one FMA
   // (near the root it cancels to ~|x| 2^-24 absolute, times q = 0.22: ~2e-8).
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
