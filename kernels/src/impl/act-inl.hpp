@@ -110,9 +110,9 @@ SIMDENSE_INLINE vf<Arch> sigmoid_hl(vf<Arch> vh, vf<Arch> vl, xsimd::batch_bool<
 // log(1 + e) for e in [0, 1] (or NaN): log1p's construction (musl's logf reduction and
 // polynomial, <= 1 ULP) specialised to its only two cases, k = 0 (1 + e < sqrt 2: f = e exactly)
 // and k = 1 (f = (1 + e)/2 - 1, exact; c/u corrects the rounding of 1 + e), with no special-value
-// selects and no divisions on FMA ISAs: c/u is a correction below 2^-24 relative (an approximate
-// 1/u suffices) and s = f/(2 + f) is the rounded quotient corrected by one FMA residual step
-// (relative error ~2^-28 from vrcp14ps). NaN propagates.
+// selects: c/u is a correction below 2^-24 relative (an approximate 1/u suffices on FMA ISAs)
+// and s = f/(2 + f) one division (session 9: vdivps in place of vrcp14ps/vrcpps and a Newton
+// step on the residual). NaN propagates.
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> log1p_unit(vf<Arch> e) {
   using B = vf<Arch>;
@@ -120,16 +120,13 @@ SIMDENSE_INLINE vf<Arch> log1p_unit(vf<Arch> e) {
   const auto k1 = u >= B(0x1.6a09e6p+0f);  // k = 1 in musl's reduction (m = u/2)
   const B kf = xsimd::select(k1, B(1.0f), B(0.0f));
   const B f = xsimd::select(k1, fmsub<Arch>(u, B(0.5f), B(1.0f)), e);
-  const B d = B(2.0f) + f;
-  B s, c;
+  const B s = f / (B(2.0f) + f);
+  const B err = e - (u - B(1.0f));  // the rounding error of u = 1 + e, exact
+  B c;
   if constexpr (kHasFma<Arch>) {
-    const B r = recip_approx<Arch>(d);
-    const B s0 = f * r;
-    s = fmadd<Arch>(r, fnmadd<Arch>(s0, d, f), s0);
-    c = xsimd::select(k1, (e - (u - B(1.0f))) * recip_approx<Arch>(u), B(0.0f));
+    c = xsimd::select(k1, err * recip_approx<Arch>(u), B(0.0f));
   } else {
-    s = f / d;
-    c = xsimd::select(k1, (e - (u - B(1.0f))) / u, B(0.0f));
+    c = xsimd::select(k1, err / u, B(0.0f));
   }
   return log1p_reduced<Arch>(f, s, kf, c);
 }
