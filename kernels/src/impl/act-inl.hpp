@@ -1185,13 +1185,12 @@ struct Act<Activation::gelu_tanh, Arch> {
   // (|x| <= 11.5); below 2 Kh by Sterbenz, above it because Kh, a multiple of 2^-20, is a
   // multiple of ulp(mh) like mh, and 0 < d < mh. The small terms (e1, Kc_h sl, Kc_l s, Kl) are
   // summed into ml, then v = x (mh + ml) as vh + vl. (The earlier form added Kh + Kc_h s by a
-  // branch-free Fast2Sum: 16 operations against 11.) kNeg: -v, every constant negated (each
-  // step is exact or rounds symmetrically, so the result is exactly -(vh + vl)).
-  template <bool kNeg = false>
-  SIMDENSE_INLINE static void v_hl(B xc, B& vh, B& vl) {
-    constexpr float sg = kNeg ? -1.0f : 1.0f;
-    const B kh(sg * 1.595768929e+00f), kl(sg * 1.930778950e-07f);  // |kh| = 1673285 * 2^-20
-    const B ch(sg * 7.135481387e-02f), cl(sg * 2.398832466e-09f);
+  // branch-free Fast2Sum: 16 operations against 11.) The caller wants -v(|x|) = -|v|: every
+  // constant is negated (each step is exact or rounds symmetrically, so this is exactly the
+  // negation of the form with positive constants) and vh + vl = -v(xc).
+  SIMDENSE_INLINE static void neg_v_hl(B xc, B& vh, B& vl) {
+    const B kh(-1.595768929e+00f), kl(-1.930778950e-07f);  // |kh| = 1673285 * 2^-20
+    const B ch(-7.135481387e-02f), cl(-2.398832466e-09f);
     const B s = xc * xc;
     const B sl = prod_err<Arch>(xc, xc, s);
     B mh, e1;
@@ -1207,7 +1206,7 @@ struct Act<Activation::gelu_tanh, Arch> {
     vh = xc * mh;
     vl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, vh));
   }
-  // e^-|v| = 2^n (1 + q) from -|v| = -v(|x|) (v is odd: v_hl<true> of a = |x|, no sign flips),
+  // e^-|v| = 2^n (1 + q) from -|v| = -v(|x|) (v is odd: neg_v_hl of a = |x|, no sign flips),
   // t = 2^max(n, lim) (e = (1 + q) t, rounded, is then e^-|v| or, where 2^n < 2^lim, a value
   // that only enters 1 + e, which rounds to 1 either way).
   // |x| <= 11.5 here: beyond, sigmoid(v) rounds to 1 (v > 126) and x sigmoid(v) and its
@@ -1224,7 +1223,7 @@ struct Act<Activation::gelu_tanh, Arch> {
     xc = kWide ? clamp_nan<Arch>(x, -11.5f, 11.5f) : x;
     a = xsimd::abs(xc);
     B vh, vl;
-    v_hl<true>(a, vh, vl);
+    neg_v_hl(a, vh, vl);
     exp_parts<Arch>(vh, vl, n, q);
     if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
       t = scale2<Arch>(B(1.0f), kWide ? xsimd::max(n, B(-100.0f)) : n);
