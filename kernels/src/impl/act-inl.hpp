@@ -1245,11 +1245,12 @@ struct Act<Activation::gelu_tanh, Arch> {
     B xc, a, n, q, t;
     parts<kWide>(x, xc, a, n, q, t);
     B w;
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      // AVX-512 throughput form, spending part of the bound's margin (the form below measures
-      // 2 ULP; bound 4 for x >= -4, 16 overall): d = 1 + e as one FMA, (1 + t) + q t, and
-      // num/d by vdivps without folding back d's rounding (<= 2^-24 relative). The division
-      // ran 1.13x faster here than vrcp14ps and a Newton step on the residual (4 operations).
+    if constexpr (kHasFma<Arch>) {
+      // Throughput form (FMA ISAs), spending part of the bound's margin (the SSE2 form below
+      // measures 2 ULP; bound 4 for x >= -4, 16 overall): d = 1 + e as one FMA, (1 + t) + q t,
+      // and num/d by one division without folding back d's rounding (<= 2^-24 relative). The
+      // division ran 1.13x faster on AVX-512 than vrcp14ps and a Newton step on the residual
+      // (4 operations); AVX2 took this form from the compensated SigParts in session 9.
       const B d = fmadd<Arch>(t, q, t + B(1.0f));
       const B num = fmadd<Arch>(a, q, a);
       w = scale2_of<Arch, kWide>(num / d, n);
