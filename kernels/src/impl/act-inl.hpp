@@ -1246,8 +1246,9 @@ struct Act<Activation::gelu_tanh, Arch> {
     parts<kWide>(x, xc, a, n, q, t);
     B w;
     if constexpr (kHasFma<Arch>) {
-      // Throughput form (FMA ISAs), spending part of the bound's margin (the SSE2 form below
-      // measures 2 ULP; bound 4 for x >= -4, 16 overall): d = 1 + e as one FMA, (1 + t) + q t,
+      // Throughput form (FMA ISAs), spending part of the bound's margin (the compensated form
+      // below measured 2 ULP on AVX2, as this one does; bound 4 for x >= -4, 16 overall; SSE2,
+      // without FMA, 3): d = 1 + e as one FMA, (1 + t) + q t,
       // and num/d by one division without folding back d's rounding (<= 2^-24 relative). The
       // division ran 1.13x faster on AVX-512 than vrcp14ps and a Newton step on the residual
       // (4 operations); AVX2 took this form from the compensated SigParts in session 9.
