@@ -32,8 +32,12 @@ else
   a_root=$tmp/a
   a_name="$rev ($(git -C "$root" rev-parse --short "$rev"))"
 fi
-flags=(-O3 -DNDEBUG -std=c++17 -ffp-contract=off -mavx512f -mavx512bw -mavx512dq -mavx512cd -mavx2 -mfma -w)
-[ "${AB_ISA:-avx512}" = avx2 ] && flags=(-O3 -DNDEBUG -std=c++17 -ffp-contract=off -mavx2 -mfma -w -DAB_ISA_AVX2)
+flags=(-O3 -DNDEBUG -std=c++17 -ffp-contract=off -w)
+if [ "${AB_ISA:-avx512}" = avx2 ]; then
+  flags+=(-mavx2 -mfma -DAB_ISA_AVX2)
+else
+  flags+=(-mavx512f -mavx512bw -mavx512dq -mavx512cd -mavx2 -mfma)
+fi
 src="$root/bench/tools/ab/ab_kernels.cpp"
 g++ "${flags[@]}" -DAB_SIDE=a -DSIMDENSE_NS=isa_a -I"$a_root/kernels/src" -I"$a_root/kernels/include" \
   -c "$src" -o "$tmp/a.o" &

@@ -1187,8 +1187,10 @@ struct Act<Activation::gelu_tanh, Arch> {
   // summed into ml, then v = x (mh + ml) as vh + vl. (The earlier form added Kh + Kc_h s by a
   // branch-free Fast2Sum: 16 operations against 11.) The caller wants -v(|x|) = -|v|: every
   // constant is negated (each step is exact or rounds symmetrically, so this is exactly the
-  // negation of the form with positive constants) and vh + vl = -v(xc).
-  SIMDENSE_INLINE static void neg_v_hl(B xc, B& vh, B& vl) {
+  // negation of the form with positive constants) and vh + vl = -v(a), a = |xc|. x^2 is taken
+  // of xc itself (the same value as a^2), so on narrow vectors (xc = x) it is the product that
+  // narrow(x) already formed, not a second one.
+  SIMDENSE_INLINE static void neg_v_hl(B xc, B a, B& vh, B& vl) {
     const B kh(-1.595768929e+00f), kl(-1.930778950e-07f);  // |kh| = 1673285 * 2^-20
     const B ch(-7.135481387e-02f), cl(-2.398832466e-09f);
     const B s = xc * xc;
@@ -1203,8 +1205,8 @@ struct Act<Activation::gelu_tanh, Arch> {
       e1 = (ph - (mh - kh)) + prod_err<Arch>(ch, s, ph);  // both differences exact
     }
     const B ml = fmadd<Arch>(ch, sl, fmadd<Arch>(cl, s, e1)) + kl;
-    vh = xc * mh;
-    vl = fmadd<Arch>(xc, ml, prod_err<Arch>(xc, mh, vh));
+    vh = a * mh;
+    vl = fmadd<Arch>(a, ml, prod_err<Arch>(a, mh, vh));
   }
   // e^-|v| = 2^n (1 + q) from -|v| = -v(|x|) (v is odd: neg_v_hl of a = |x|, no sign flips),
   // t = 2^max(n, lim) (e = (1 + q) t, rounded, is then e^-|v| or, where 2^n < 2^lim, a value
@@ -1223,7 +1225,7 @@ struct Act<Activation::gelu_tanh, Arch> {
     xc = kWide ? clamp_nan<Arch>(x, -11.5f, 11.5f) : x;
     a = xsimd::abs(xc);
     B vh, vl;
-    neg_v_hl(a, vh, vl);
+    neg_v_hl(xc, a, vh, vl);
     exp_parts<Arch>(vh, vl, n, q);
     if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
       t = scale2<Arch>(B(1.0f), kWide ? xsimd::max(n, B(-100.0f)) : n);
