@@ -636,19 +636,19 @@ TEST_SUITE("activations") {
     });
   }
 
-  // The AVX-512 sigmoid', tanh' and silu' (backward, |x| <= 19.2 / 9.6 / 9.6) are tables of 32
-  // polynomials on intervals of width 0.6 / 0.3 / 0.6 (index cvttps(fma(x, scale, offset)), x =
-  // |x| for the first two, signed for silu'); beyond, the whole vector takes the exp-based path.
-  // Every float next to each interval boundary and next to the switch, both signs, in batches
-  // that mix lanes of both paths; on every ISA against the same bounds (4, 4, 16 ULP; silu'
-  // absolute within 0.1 of its root).
+  // The AVX-512 sigmoid', tanh' and silu' (backward, |x| < 19.69 / 9.84, x in [-10.31, 9.69))
+  // are tables of 32 polynomials on intervals of width h = 0.625 / 0.3125 / 0.625 centered on
+  // the grid k h (x = |x| for the first two, signed for silu'), cut at (k + 1/2) h; beyond, the
+  // whole vector takes the exp-based path. Every float next to each cut and next to the
+  // switch, both signs, in batches that mix lanes of both paths; on every ISA against the same
+  // bounds (4, 4, 16 ULP; silu' absolute within 0.1 of its root).
   TEST_CASE("sigmoid', tanh', silu': every float next to the derivative tables' boundaries") {
     test::for_each_isa([](Isa isa) {
       for (Activation f : {Activation::sigmoid, Activation::tanh, Activation::silu}) {
-        const float w = f == Activation::tanh ? 0.3f : 0.6f;
+        const float h = f == Activation::tanh ? 0.3125f : 0.625f;
         std::vector<float> xs;
-        for (int k = 1; k <= (f == Activation::silu ? 17 : 33); ++k) {
-          float v = float(k) * w;
+        for (int k = 0; k <= (f == Activation::silu ? 16 : 31); ++k) {
+          float v = (float(k) + 0.5f) * h;
           for (int i = 0; i < 1024; ++i) v = std::nextafter(v, 0.0f);
           for (int i = 0; i < 2048; ++i, v = std::nextafter(v, kInf)) xs.push_back(v), xs.push_back(-v);
         }
@@ -661,12 +661,13 @@ TEST_SUITE("activations") {
     });
   }
 
-  // The AVX-512 sigmoid, silu and softplus (forward, x in [-9.9, 9.3)) are tables of 32
-  // polynomials on intervals of width 0.6 cut at x = (k - 16.5) 0.6 (0 is the middle of interval
-  // 16, where silu's polynomial is x (1/2 + x H(x))); outside, the vector takes the exp-based
-  // path. Every float next to each cut (k = 0 and 32 are the switches), tiny and subnormal x
-  // (silu(x) = x/2 rounded, sign of zero kept), on every ISA against the bounds (2 ULP each for
-  // x >= -64); softplus' (= sigmoid, from the sigmoid table) at the same points.
+  // The AVX-512 sigmoid, silu and softplus (forward, x in [-10.31, 9.69)) are tables of 32
+  // polynomials on intervals of width 0.625 centered on the grid k 0.625, cut at (k - 16.5)
+  // 0.625 (0 is the middle of interval 16, where silu's polynomial is x (1/2 + x H(x))); outside,
+  // the vector takes the exp-based path (k = 0 and 32 are the switches), alone or paired with
+  // its neighbour (by_table2). Every float next to each cut, tiny and subnormal x (silu(x) = x/2
+  // rounded, sign of zero kept), on every ISA against the bounds (2 ULP each for x >= -64);
+  // softplus' (= sigmoid, from the sigmoid table) at the same points.
   TEST_CASE("sigmoid, silu, softplus: every float next to the forward tables' boundaries, tiny x") {
     test::for_each_isa([](Isa isa) {
       for (Activation f : {Activation::sigmoid, Activation::silu, Activation::softplus}) {
@@ -675,13 +676,8 @@ TEST_SUITE("activations") {
           float v = from;
           for (int i = 0; i < count; ++i, v = std::nextafter(v, kInf)) xs.push_back(v);
         };
-        for (int k = 0; k <= 33; ++k) {
-          float v = (float(k) - 16.5f) * 0.6f;
-          for (int i = 0; i < 1024; ++i) v = std::nextafter(v, -kInf);
-          run(v, 2048);
-        }
-        for (float b : {9.3f, -9.3f}) {
-          float v = b;
+        for (int k = 0; k <= 32; ++k) {
+          float v = (float(k) - 16.5f) * 0.625f;
           for (int i = 0; i < 1024; ++i) v = std::nextafter(v, -kInf);
           run(v, 2048);
         }

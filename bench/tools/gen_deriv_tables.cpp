@@ -50,10 +50,10 @@ enum class Fn { sech2, silu_prime, silu, softplus, sigmoid };
 
 struct Spec {
   const char* name;
-  float w;    // nominal interval width
-  float off;  // index offset: k = cvttps(fma(x, 1/w, off))
+  float h;       // interval width and grid step: centers k h, exact (a multiple of 2^-4)
+  bool is_signed;  // slots k + 16 for k in [-16, 15] (x signed); else k in [0, 31] (x = |x|)
   Fn fn;
-  LD s, K;    // sech2: f(a) = K sech^2(s a)
+  LD s, K;       // sech2: f(a) = K sech^2(s a)
 };
 
 LD f_of(const Spec& sp, LD x) {
@@ -70,7 +70,16 @@ LD f_of(const Spec& sp, LD x) {
 
 constexpr LD kSiluRoot = -1.27846454276107379510935873902L;
 
-int index_of(const Spec& sp, float S, float x) { return static_cast<int>(std::fmaf(x, S, sp.off)); }
+// The kernel's shifter: 1.5 * 2^23 (+ 16 for the signed tables), so that fma(x, S, shifter)
+// rounds x S to an integer k and its low 5 bits are the slot (k + 16 or k).
+float shifter_of(const Spec& sp) { return sp.is_signed ? 0x1.8p23f + 16.0f : 0x1.8p23f; }
+
+// The slot of x (the kernel's exact float computation): k = fma(x, S, shifter) - shifter,
+// plus 16 for the signed tables; in [0, 31] on the table's range.
+int index_of(const Spec& sp, float S, float x) {
+  const float sh = shifter_of(sp);
+  return static_cast<int>(std::fmaf(x, S, sh) - sh) + (sp.is_signed ? 16 : 0);
+}
 
 // Ordered integer of a float (monotone over all non-NaN floats) and back.
 std::int64_t ord(float f) {
@@ -83,7 +92,7 @@ float from_ord(std::int64_t o) {
 
 // Smallest float x of the table's domain with index_of(x) >= k.
 float first_with_index(const Spec& sp, float S, int k) {
-  std::int64_t lo = ord(sp.off == 0 ? 0.0f : -100.0f), hi = ord(1000.0f);
+  std::int64_t lo = ord(sp.is_signed ? -100.0f : 0.0f), hi = ord(1000.0f);
   while (lo < hi) {
     const std::int64_t mid = lo + (hi - lo) / 2;
     if (index_of(sp, S, from_ord(mid)) >= k) hi = mid; else lo = mid + 1;
@@ -107,7 +116,8 @@ void fit_at(const Spec& sp, Interval& iv, float cf, bool zero_c0) {
     // fitted for c2.., so p -> 1/2 exactly as r -> 0 (tiny and subnormal x: silu = x/2 rounded).
     fixed[0] = -0.0f;  // fma(p, r, -0) keeps the sign of a zero r: silu(-0) = -0
     fixed[1] = 0.5f;
-    auto h = [](LD r) { return r == 0 ? 0.25L : (1 / (1 + std::exp(-r)) - 0.5L) / r; };
+    // (sigmoid(r) - 1/2) / r = tanh(r/2) / (2r): no cancellation at the tiny r of a node near 0.
+    auto h = [](LD r) { return r == 0 ? 0.25L : std::tanh(r / 2) / (2 * r); };
     for (int j = kDeg; j >= 2; --j) {
       auto target = [&](LD r) {
         LD s = h(r);
@@ -130,63 +140,24 @@ void fit_at(const Spec& sp, Interval& iv, float cf, bool zero_c0) {
   for (int j = 0; j <= kDeg; ++j) iv.coef[j] = fixed[j];
 }
 
-// Worst error (ULP of the true value) on 257 points of the interval.
-LD sampled_err(const Spec& sp, const Interval& iv) {
-  LD w = 0;
-  for (int i = 0; i <= 256; ++i) {
-    const float a = static_cast<float>(iv.lo + (static_cast<LD>(iv.hi) - iv.lo) * i / 256);
-    const LD t = f_of(sp, a);
-    w = std::max(w, std::fabs((static_cast<LD>(eval(iv, a)) - t) / ulp_of(t)));
-  }
-  return w;
-}
-
-// Interval k: its floats from the index computation; the center among the multiples of 2^-20
-// within w/8 of the middle whose f is within 1/32 ULP of a float (c0 then carries almost no
-// rounding error), the one of the 40 nearest the middle with the smallest sampled error; the
-// middle itself if none qualifies. Center 0 for the interval starting at 0 of the |x| tables
-// (f(0) is 1 or 1/4) and for silu's two intervals at 0 (zero_c0).
+// Interval (slot) k: its floats from the index computation, center the grid point
+// (k - 16) h or k h, so that the kernel forms r = x - center exactly by one FMA with no
+// lookup. silu's interval around 0 (center 0) is fitted as r g(r) (zero_c0).
 Interval make_interval(const Spec& sp, float S, int k) {
   Interval iv{};
-  iv.lo = k == 0 && sp.off == 0 ? 0.0f : first_with_index(sp, S, k);
-  // The signed tables' interval 0 also holds the x whose fma(x, 1/w, offset) is in (-1, 0)
-  // (cvttps truncates toward 0); the kernels take the fast path only for |x| <= amax <= offset w,
-  // so the fit covers [-offset w, ...).
-  if (k == 0 && sp.off != 0) iv.lo = std::max(iv.lo, static_cast<float>(-static_cast<LD>(sp.off) * sp.w));
+  iv.lo = k == 0 && !sp.is_signed ? 0.0f : first_with_index(sp, S, k);
   iv.hi = from_ord(ord(first_with_index(sp, S, k + 1)) - 1);
-  const bool at_zero = (k == 0 && sp.off == 0) || (sp.fn == Fn::silu && iv.lo < 1e-3f && iv.hi > -1e-3f);
-  if (at_zero) {
-    fit_at(sp, iv, 0.0f, sp.fn == Fn::silu);
-    return iv;
-  }
-  const LD mid = (static_cast<LD>(iv.lo) + iv.hi) / 2, step = 0x1p-20L;
-  const long m0 = std::lround(mid / step), span = std::lround(sp.w / 8 / step);
-  LD best = 1e30L;
-  int tried = 0;
-  Interval out = iv;
-  fit_at(sp, out, static_cast<float>(m0 * step), false);
-  for (long d = 0; d <= span && tried < 40; ++d)
-    for (long m : {m0 - d, m0 + d}) {
-      if (d == 0 && m != m0) continue;
-      const float c = static_cast<float>(m * step);
-      const LD t = f_of(sp, c);
-      if (std::fabs((t - static_cast<float>(t)) / ulp_of(t)) >= 1.0L / 32) continue;
-      Interval cand = iv;
-      fit_at(sp, cand, c, false);
-      const LD e = sampled_err(sp, cand);
-      ++tried;
-      if (e < best) best = e, out = cand;
-    }
-  return out;
+  const float c = static_cast<float>((sp.is_signed ? k - 16 : k) * static_cast<LD>(sp.h));
+  fit_at(sp, iv, c, sp.fn == Fn::silu && c == 0.0f);
+  return iv;
 }
 
 void emit(const Spec& sp, float S, const std::vector<Interval>& ivs, float amax) {
-  std::printf("// %s: generated by bench/tools/gen_deriv_tables.cpp (w = %g, index =\n// cvttps(fma(x, %.9g, %g))).\n",
-              sp.name, sp.w, S, sp.off);
-  std::printf("inline constexpr PolyTable32 %s = {\n    %.9ef, %.9ef, %.9ef,\n", sp.name, S, sp.off, amax);
+  std::printf("// %s: generated by bench/tools/gen_deriv_tables.cpp (h = %g, slot = low 5 bits of\n"
+              "// fma(x, %.9g, %.9g)%s).\n", sp.name, sp.h, S, shifter_of(sp), sp.is_signed ? "" : ", x = |x|");
+  std::printf("inline constexpr PolyTable32 %s = {\n    %.9ef, %.9ef, %.9ef, %.9ef,\n", sp.name, S, shifter_of(sp),
+              sp.h, amax);
   std::printf("    {");
-  for (int k = 0; k < kN; ++k) std::printf("%s%.9ef", k ? ", " : "", ivs[k].c);
-  std::printf("},\n    {");
   for (int j = 0; j <= kDeg; ++j) {
     std::printf("%s{", j ? ",\n     " : "");
     for (int k = 0; k < kN; ++k) std::printf("%s%.9ef", k ? ", " : "", ivs[k].coef[j]);
@@ -199,21 +170,21 @@ void emit(const Spec& sp, float S, const std::vector<Interval>& ivs, float amax)
 
 int main(int argc, char** argv) {
   const bool full = argc > 1 && std::strcmp(argv[1], "check") == 0;
-  const Spec specs[] = {{"kTanhPrime", 0.3f, 0.0f, Fn::sech2, 1.0L, 1.0L},
-                        {"kSigmoidPrime", 0.6f, 0.0f, Fn::sech2, 0.5L, 0.25L},
-                        {"kSiluPrime", 0.6f, 16.0f, Fn::silu_prime, 0, 0},
-                        {"kSilu", 0.6f, 16.5f, Fn::silu, 0, 0},
-                        {"kSoftplus", 0.6f, 16.5f, Fn::softplus, 0, 0},
-                        {"kSigmoid", 0.6f, 16.5f, Fn::sigmoid, 0, 0}};
+  const Spec specs[] = {{"kTanhPrime", 0.3125f, false, Fn::sech2, 1.0L, 1.0L},
+                        {"kSigmoidPrime", 0.625f, false, Fn::sech2, 0.5L, 0.25L},
+                        {"kSiluPrime", 0.625f, true, Fn::silu_prime, 0, 0},
+                        {"kSilu", 0.625f, true, Fn::silu, 0, 0},
+                        {"kSoftplus", 0.625f, true, Fn::softplus, 0, 0},
+                        {"kSigmoid", 0.625f, true, Fn::sigmoid, 0, 0}};
   bool ok = true;
   for (const Spec& sp : specs) {
-    const float S = static_cast<float>(1.0L / sp.w);
+    const float S = static_cast<float>(1.0L / sp.h);
     std::vector<Interval> ivs;
     for (int k = 0; k < kN; ++k) ivs.push_back(make_interval(sp, S, k));
     // Largest |x| of the range (the kernel's fast-path test is |x| <= amax): for the |x|
     // tables the last float of interval 31; for silu' the smaller of -(first float) and the
     // last float, so both signs are inside.
-    const float amax = sp.off == 0 ? ivs[kN - 1].hi : std::min(-ivs[0].lo, ivs[kN - 1].hi);
+    const float amax = sp.is_signed ? std::min(-ivs[0].lo, ivs[kN - 1].hi) : ivs[kN - 1].hi;
     emit(sp, S, ivs, amax);
     int worst = 0;
     LD worst_true = 0, worst_abs = 0;

@@ -18,18 +18,34 @@ constexpr PrefetchTo stream_prefetch(Activation f) {
                                                                                            : PrefetchTo::kL1;
 }
 
+// The forward functor of map_unary: one vector (f) or two (pair: act_f2).
+template <Activation F, class Arch>
+struct ActFwd {
+  vf<Arch> a;
+  SIMDENSE_INLINE vf<Arch> operator()(vf<Arch> v) const { return Act<F, Arch>::f(v, a); }
+  SIMDENSE_INLINE void pair(vf<Arch> v0, vf<Arch> v1, vf<Arch>& y0, vf<Arch>& y1) const {
+    act_f2<Act<F, Arch>>(v0, v1, a, y0, y1);
+  }
+};
+
 template <Activation F, class Arch>
 void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
-  const vf<Arch> a(alpha);
-  const auto fn = [a](vf<Arch> v) SIMDENSE_LAMBDA_INLINE { return Act<F, Arch>::f(v, a); };
-  map_unary<Arch, decltype(fn), true, stream_prefetch(F)>(x, y, n, fn);
+  map_unary<Arch, ActFwd<F, Arch>, true, stream_prefetch(F)>(x, y, n, ActFwd<F, Arch>{vf<Arch>(alpha)});
 }
+
+// The backward functor of map_binary: one vector pair (x, dy) or two (pair: act_grad2).
+template <Activation F, class Arch>
+struct ActBwd {
+  vf<Arch> a;
+  SIMDENSE_INLINE vf<Arch> operator()(vf<Arch> v, vf<Arch> g) const { return act_grad<Act<F, Arch>>(v, g, a); }
+  SIMDENSE_INLINE void pair(vf<Arch> v0, vf<Arch> v1, vf<Arch> g0, vf<Arch> g1, vf<Arch>& d0, vf<Arch>& d1) const {
+    act_grad2<Act<F, Arch>>(v0, v1, g0, g1, a, d0, d1);
+  }
+};
 
 template <Activation F, class Arch>
 void act_bwd_kernel(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
-  const vf<Arch> a(alpha);
-  const auto fn = [a](vf<Arch> v, vf<Arch> g) SIMDENSE_LAMBDA_INLINE { return act_grad<Act<F, Arch>>(v, g, a); };
-  map_binary<Arch, decltype(fn), true, stream_prefetch(F)>(x, dy, dx, n, fn);
+  map_binary<Arch, ActBwd<F, Arch>, true, stream_prefetch(F)>(x, dy, dx, n, ActBwd<F, Arch>{vf<Arch>(alpha)});
 }
 
 // Backward passes from the forward output y (cheaper, weaker: see activations.hpp).

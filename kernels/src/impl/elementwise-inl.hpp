@@ -40,6 +40,44 @@ inline constexpr std::size_t kPrefetchFloats = 1024;  // 4 KiB ahead
 template <PrefetchTo kTo>
 SIMDENSE_INLINE void prefetch_ahead(const float* p) { prefetch<kTo>(p + kPrefetchFloats); }
 
+// f on two vectors: f.pair(a, b, ya, yb) where the functor has it (e.g. ActFwd: one fast-path
+// test for both), else f(a) and f(b).
+template <class F, class B, class = void>
+struct HasPair : std::false_type {};
+template <class F, class B>
+struct HasPair<F, B, std::void_t<decltype(std::declval<const F&>().pair(std::declval<B>(), std::declval<B>(),
+                                                                         std::declval<B&>(), std::declval<B&>()))>>
+    : std::true_type {};
+
+template <class F, class B>
+SIMDENSE_INLINE void apply_pair(const F& f, B a, B b, B& ya, B& yb) {
+  if constexpr (HasPair<F, B>::value) {
+    f.pair(a, b, ya, yb);
+  } else {
+    ya = f(a);
+    yb = f(b);
+  }
+}
+
+// The same for a binary f (map_binary): f.pair(a0, a1, b0, b1, o0, o1), else f(a0, b0), f(a1, b1).
+template <class F, class B, class = void>
+struct HasPair2 : std::false_type {};
+template <class F, class B>
+struct HasPair2<F, B, std::void_t<decltype(std::declval<const F&>().pair(std::declval<B>(), std::declval<B>(),
+                                                                          std::declval<B>(), std::declval<B>(),
+                                                                          std::declval<B&>(), std::declval<B&>()))>>
+    : std::true_type {};
+
+template <class F, class B>
+SIMDENSE_INLINE void apply_pair2(const F& f, B a0, B a1, B b0, B b1, B& o0, B& o1) {
+  if constexpr (HasPair2<F, B>::value) {
+    f.pair(a0, a1, b0, b1, o0, o1);
+  } else {
+    o0 = f(a0, b0);
+    o1 = f(a1, b1);
+  }
+}
+
 // Elements before the first vector-aligned output address (done with ordinary stores).
 template <class Arch>
 inline std::size_t stream_head(const float* out) {
@@ -63,10 +101,10 @@ inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 
       for (i = h; i + 2 * L <= n; i += 2 * L) {
         prefetch_ahead<kTo>(x + i);
         if constexpr (L >= 16) prefetch_ahead<kTo>(x + i + L);  // one per 64-byte line
-        const B a = B::load_unaligned(x + i);
-        const B b = B::load_unaligned(x + i + L);
-        store_stream<Arch>(y + i, f(a));
-        store_stream<Arch>(y + i + L, f(b));
+        B ya, yb;
+        apply_pair(f, B::load_unaligned(x + i), B::load_unaligned(x + i + L), ya, yb);
+        store_stream<Arch>(y + i, ya);
+        store_stream<Arch>(y + i + L, yb);
       }
       _mm_sfence();
       map_unary<Arch, F, false>(x + i, y + i, n - i, f, pad);
@@ -75,10 +113,10 @@ inline void map_unary(const float* x, float* y, std::size_t n, F f, float pad = 
   }
   // Two batches per iteration: independent chains let the polynomials overlap.
   for (; i + 2 * L <= n; i += 2 * L) {
-    const B a = B::load_unaligned(x + i);
-    const B b = B::load_unaligned(x + i + L);
-    f(a).store_unaligned(y + i);
-    f(b).store_unaligned(y + i + L);
+    B ya, yb;
+    apply_pair(f, B::load_unaligned(x + i), B::load_unaligned(x + i + L), ya, yb);
+    ya.store_unaligned(y + i);
+    yb.store_unaligned(y + i + L);
   }
   for (; i + L <= n; i += L) f(B::load_unaligned(x + i)).store_unaligned(y + i);
   if (i < n) {
@@ -109,10 +147,11 @@ inline void map_binary(const float* a, const float* b, float* out, std::size_t n
           prefetch_ahead<kTo>(a + i + L);
           prefetch_ahead<kTo>(b + i + L);
         }
-        const B a0 = B::load_unaligned(a + i), b0 = B::load_unaligned(b + i);
-        const B a1 = B::load_unaligned(a + i + L), b1 = B::load_unaligned(b + i + L);
-        store_stream<Arch>(out + i, f(a0, b0));
-        store_stream<Arch>(out + i + L, f(a1, b1));
+        B o0, o1;
+        apply_pair2(f, B::load_unaligned(a + i), B::load_unaligned(a + i + L), B::load_unaligned(b + i),
+                    B::load_unaligned(b + i + L), o0, o1);
+        store_stream<Arch>(out + i, o0);
+        store_stream<Arch>(out + i + L, o1);
       }
       _mm_sfence();
       map_binary<Arch, F, false>(a + i, b + i, out + i, n - i, f, pad_a, pad_b);
@@ -120,10 +159,11 @@ inline void map_binary(const float* a, const float* b, float* out, std::size_t n
     }
   }
   for (; i + 2 * L <= n; i += 2 * L) {
-    const B a0 = B::load_unaligned(a + i), b0 = B::load_unaligned(b + i);
-    const B a1 = B::load_unaligned(a + i + L), b1 = B::load_unaligned(b + i + L);
-    f(a0, b0).store_unaligned(out + i);
-    f(a1, b1).store_unaligned(out + i + L);
+    B o0, o1;
+    apply_pair2(f, B::load_unaligned(a + i), B::load_unaligned(a + i + L), B::load_unaligned(b + i),
+                B::load_unaligned(b + i + L), o0, o1);
+    o0.store_unaligned(out + i);
+    o1.store_unaligned(out + i + L);
   }
   for (; i + L <= n; i += L)
     f(B::load_unaligned(a + i), B::load_unaligned(b + i)).store_unaligned(out + i);
