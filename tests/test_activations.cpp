@@ -3,6 +3,7 @@
 // kernels/include/simdense/activations.hpp.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -633,6 +634,40 @@ TEST_SUITE("activations") {
         if (a >= 9.09375f) exact = exact && y[i] == std::copysign(1.0f, xs[i]);
       }
       CHECK(exact);
+    });
+  }
+
+  // The streaming loops hand two vectors to one fast-path test (act_f2, act_grad2: the tables'
+  // range and gelu's / gelu_tanh's narrow test). A NaN lane of one vector must not hide a lane
+  // of the other beyond the fast path's range (vmaxps of the two returned the NaN, and the
+  // compare passed it: sigmoid' of -3.4e38 came out -inf). Each ISA's vector width W (4, 8, 16)
+  // gets its own pair of positions, the large value first and the NaN first.
+  TEST_CASE("paired vectors: a NaN in one does not hide a large lane of the other") {
+    test::for_each_isa([](Isa isa) {
+      const float nan = std::numeric_limits<float>::quiet_NaN();
+      for (float big : {-3.4e38f, 3.4e38f, -1e30f, 40.0f, -40.0f, kInf, -kInf}) {
+        std::vector<float> xs(256, 0.5f);
+        // pairs start at multiples of 2W: lane 1 (W = 16), 2 (W = 8), 1 (W = 4) of the pair's vectors
+        const int at[3][2] = {{1, 16}, {34, 8}, {49, 4}};
+        for (int half = 0; half < 2; ++half)
+          for (const auto& p : at) {
+            const int b = half * 128 + p[0];
+            xs[std::size_t(b)] = half ? nan : big;
+            xs[std::size_t(b + p[1])] = half ? big : nan;
+          }
+        for (Activation f : kAll) {
+          const float alpha = default_alpha(f);
+          std::vector<float> y(xs.size()), dy(xs.size(), 1.0f), dx(xs.size());
+          activation(f, xs.data(), y.data(), xs.size(), alpha);
+          activation_grad(f, xs.data(), dy.data(), dx.data(), xs.size(), alpha);
+          Worst wf, wb;
+          check_batch(f, false, isa, alpha, xs.data(), y.data(), xs.size(), wf);
+          check_batch(f, true, isa, alpha, xs.data(), dx.data(), xs.size(), wb);
+          CAPTURE(big);
+          report(f, false, isa, wf, "paired NaN");
+          report(f, true, isa, wb, "paired NaN");
+        }
+      }
     });
   }
 

@@ -26,12 +26,13 @@
 //   ULP (tested bound; correctly rounded on every input the tests try).
 //   Measured worst cases (avx512, all floats, double reference) are in the README; sigmoid and
 //   silu' (AVX2) spend part of their margin for speed (sigmoid 2 ULP for x < 0, silu' up to 11
-//   just outside the root's 0.1 window). On AVX-512, sigmoid', tanh' and silu' are polynomial
-//   tables for |x| < 19.2 / 9.6 / 9.6, and sigmoid, silu and softplus for x in [-9.9, 9.3) (exp
-//   forms beyond, for a whole vector; softplus' = sigmoid uses sigmoid's): 1 ULP for sigmoid',
-//   tanh', sigmoid, silu, softplus and 6 for silu' over every float of those ranges. Wide inputs
-//   pay for the table's test: a vector with a lane outside takes both the test and the exp form
-//   (sigmoid and softplus' at N(0, 12): 0.81x).
+//   just outside the root's 0.1 window). On AVX-512, sigmoid' and tanh' are polynomial
+//   tables for |x| < 19.69 / 9.84, and silu', sigmoid, silu and softplus for x in
+//   [-10.31, 9.69) (exp forms beyond, for a whole vector; softplus' = sigmoid uses sigmoid's):
+//   2 ULP for sigmoid', tanh', sigmoid, silu, softplus and 6 for silu' over every float of
+//   those ranges (since session 10, which traded 1 ULP of that margin for 1.2-1.3x in the
+//   forward passes). Wide inputs pay for the table's test: a vector with a lane outside takes
+//   both the test and the exp form (sigmoid and softplus' at N(0, 12): 0.81x).
 //
 // Backward where f'(x) underflows: for every activation with an exponential tail the product
 // dy * f'(x) is formed without rounding f'(x) first, so the bound holds for dx itself even where
