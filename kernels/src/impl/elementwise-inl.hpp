@@ -30,11 +30,13 @@ inline void store_stream(float* p, vf<Arch> v) {  // p aligned to sizeof(v)
 // prefetches past the end of the array are harmless (they never fault). In cache (below 2^21
 // floats) the hardware prefetchers suffice: a prefetching ordinary loop from 1 MiB on gained
 // ~6% at 1Mi, not kept.
-// Where to: the kernels that only move data (identity, relu, leaky relu and their backward
-// passes; `kTo` = kL2, prefetcht1) ran 7-15 % faster at 64Mi prefetching into L2 than into L1
-// (identity 1.14-1.16x, relu 1.12x, relu' 1.07x, sigmoid' from the output 1.06x; same-process
-// A/B), while every kernel with a polynomial ran 2-3 % slower that way (sigmoid 0.97-0.98x,
-// tanh' 0.97x), so those keep kL1.
+// Where to (`kTo`): session 9 measured the kernels that only move data (identity, relu, leaky
+// relu and their backward passes) 7-15 % faster at 64Mi prefetching into L2 (prefetcht1) than
+// into L1 (identity 1.14-1.16x, relu 1.12x, relu' 1.07x, sigmoid' from the output 1.06x;
+// same-process A/B), and every kernel with a polynomial 2-3 % slower that way. Session 10, on
+// this session's host and with the faster forward tables, measured every forward kernel
+// 1.10-1.29x faster with L2 and the polynomial backward passes still 3-6 % slower: the
+// forward kernels now all use L2 (activations-inl.hpp, stream_prefetch_bwd for the rest).
 inline constexpr std::size_t kPrefetchFloats = 1024;  // 4 KiB ahead
 
 template <PrefetchTo kTo>
