@@ -1446,19 +1446,17 @@ SIMDENSE_INLINE B act_grad(B x, B dy, B alpha) {
 // (A::kFwdTable, AVX-512: sigmoid, silu, softplus), one range test for both vectors and both
 // table evaluations in one block (act_detail::by_table2); otherwise, and when a lane is
 // outside the table, A::f on each.
+// (A bool trait and A::kFwdTable at the use, not a pointer trait compared with nullptr: GCC's
+// -fsanitize=undefined makes that comparison a non-constant expression.)
 template <class A, class = void>
-struct FwdTable {
-  static constexpr const act_detail::PolyTable32* value = nullptr;
-};
+struct HasFwdTable : std::false_type {};
 template <class A>
-struct FwdTable<A, std::void_t<decltype(A::kFwdTable)>> {
-  static constexpr const act_detail::PolyTable32* value = A::kFwdTable;
-};
+struct HasFwdTable<A, std::void_t<decltype(A::kFwdTable)>> : std::true_type {};
 
 template <class A, class B>
 SIMDENSE_INLINE void act_f2(B x0, B x1, B alpha, B& y0, B& y1) {
-  if constexpr (FwdTable<A>::value != nullptr) {
-    if (act_detail::by_table2<typename B::arch_type>(x0, x1, *FwdTable<A>::value, y0, y1)) return;
+  if constexpr (HasFwdTable<A>::value) {
+    if (act_detail::by_table2<typename B::arch_type>(x0, x1, *A::kFwdTable, y0, y1)) return;
   }
   y0 = A::f(x0, alpha);
   y1 = A::f(x1, alpha);
@@ -1469,21 +1467,15 @@ SIMDENSE_INLINE void act_f2(B x0, B x1, B alpha, B& y0, B& y1) {
 // range test for both vectors; otherwise act_grad on each. (The same pairing of gelu's and
 // gelu_tanh's narrow tests measured 0.99-1.01x: those kernels are long enough to hide it.)
 template <class A, class = void>
-struct GradTable {
-  static constexpr const act_detail::PolyTable32* value = nullptr;
-  static constexpr bool abs = false;
-};
+struct HasGradTable : std::false_type {};
 template <class A>
-struct GradTable<A, std::void_t<decltype(A::kGradTable)>> {
-  static constexpr const act_detail::PolyTable32* value = A::kGradTable;
-  static constexpr bool abs = A::kGradTableAbs;
-};
+struct HasGradTable<A, std::void_t<decltype(A::kGradTable)>> : std::true_type {};
 
 template <class A, class B>
 SIMDENSE_INLINE void act_grad2(B x0, B x1, B dy0, B dy1, B alpha, B& dx0, B& dx1) {
-  if constexpr (GradTable<A>::value != nullptr) {
+  if constexpr (HasGradTable<A>::value) {
     B t0, t1;
-    if (act_detail::by_table2<typename B::arch_type, GradTable<A>::abs>(x0, x1, *GradTable<A>::value, t0, t1)) {
+    if (act_detail::by_table2<typename B::arch_type, A::kGradTableAbs>(x0, x1, *A::kGradTable, t0, t1)) {
       dx0 = dy0 * t0;
       dx1 = dy1 * t1;
       return;

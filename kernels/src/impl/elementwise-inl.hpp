@@ -3,6 +3,8 @@
 // or writing past the end. In-place (y == x) is fine: each block is loaded before it is stored.
 #pragma once
 
+#include <tuple>
+
 #include "impl/math-inl.hpp"
 
 namespace simdense::SIMDENSE_NS {
@@ -42,18 +44,18 @@ inline constexpr std::size_t kPrefetchFloats = 1024;  // 4 KiB ahead
 template <PrefetchTo kTo>
 SIMDENSE_INLINE void prefetch_ahead(const float* p) { prefetch<kTo>(p + kPrefetchFloats); }
 
-// f on two vectors: f.pair(a, b, ya, yb) where the functor has it (e.g. ActFwd: one fast-path
-// test for both), else f(a) and f(b).
-template <class F, class B, class = void>
+// Whether the functor F has pair(Args...): the streaming loops hand it both vectors of an
+// iteration at once (ActFwd, ActBwd: one fast-path test for both).
+template <class F, class Args, class = void>
 struct HasPair : std::false_type {};
-template <class F, class B>
-struct HasPair<F, B, std::void_t<decltype(std::declval<const F&>().pair(std::declval<B>(), std::declval<B>(),
-                                                                         std::declval<B&>(), std::declval<B&>()))>>
+template <class F, class... Args>
+struct HasPair<F, std::tuple<Args...>, std::void_t<decltype(std::declval<const F&>().pair(std::declval<Args>()...))>>
     : std::true_type {};
 
+// map_unary's two vectors: f.pair(a, b, ya, yb) where F has it, else f(a) and f(b).
 template <class F, class B>
 SIMDENSE_INLINE void apply_pair(const F& f, B a, B b, B& ya, B& yb) {
-  if constexpr (HasPair<F, B>::value) {
+  if constexpr (HasPair<F, std::tuple<B, B, B&, B&>>::value) {
     f.pair(a, b, ya, yb);
   } else {
     ya = f(a);
@@ -61,18 +63,10 @@ SIMDENSE_INLINE void apply_pair(const F& f, B a, B b, B& ya, B& yb) {
   }
 }
 
-// The same for a binary f (map_binary): f.pair(a0, a1, b0, b1, o0, o1), else f(a0, b0), f(a1, b1).
-template <class F, class B, class = void>
-struct HasPair2 : std::false_type {};
-template <class F, class B>
-struct HasPair2<F, B, std::void_t<decltype(std::declval<const F&>().pair(std::declval<B>(), std::declval<B>(),
-                                                                          std::declval<B>(), std::declval<B>(),
-                                                                          std::declval<B&>(), std::declval<B&>()))>>
-    : std::true_type {};
-
+// map_binary's: f.pair(a0, a1, b0, b1, o0, o1) where F has it, else f(a0, b0) and f(a1, b1).
 template <class F, class B>
 SIMDENSE_INLINE void apply_pair2(const F& f, B a0, B a1, B b0, B b1, B& o0, B& o1) {
-  if constexpr (HasPair2<F, B>::value) {
+  if constexpr (HasPair<F, std::tuple<B, B, B, B, B&, B&>>::value) {
     f.pair(a0, a1, b0, b1, o0, o1);
   } else {
     o0 = f(a0, b0);
