@@ -9,14 +9,6 @@
 
 namespace simdense {
 
-namespace detail {
-// The signed tables' slot test (impl/act-inl.hpp, act_detail::slot_outside): the bits of the
-// shifter 1.5 * 2^23 + 16, and the largest slot. Defined here, away from the kernels, so that
-// the compiler loads them instead of rebuilding them in every loop iteration.
-extern const std::int32_t kSignedSlotBits = 0x4B400010;
-extern const std::int32_t kSlotMax = 31;
-}  // namespace detail
-
 namespace {
 
 std::size_t index_of(const char* fn, Activation f) {

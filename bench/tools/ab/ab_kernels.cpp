@@ -63,12 +63,6 @@ extern const Kernel AB_CAT(kernel_, AB_SIDE) = &simdense::SIMDENSE_NS::ab_entry;
 namespace simdense::ab {
 extern const Kernel kernel_a, kernel_b;
 }
-// The kernels' out-of-line constants (kernels/src/activations.cpp, which is not linked here);
-// unused by sides older than them.
-namespace simdense::detail {
-extern const std::int32_t kSignedSlotBits = 0x4B400010;
-extern const std::int32_t kSlotMax = 31;
-}  // namespace simdense::detail
 
 int main(int argc, char** argv) {
   using namespace simdense::ab;

@@ -46,6 +46,9 @@ g++ "${flags[@]}" ${AB_B_FLAGS:-} -DAB_SIDE=b -DSIMDENSE_NS=isa_b -I"$root/kerne
   -c "$src" -o "$tmp/b.o"
 wait "$pid"
 g++ -O2 -std=c++17 -DAB_MAIN -c "$src" -o "$tmp/main.o"
-g++ "$tmp/main.o" "$tmp/a.o" "$tmp/b.o" -o "$tmp/ab_kernels"
+# The kernels' out-of-line constants, from the working tree (both sides share their names;
+# sides older than kernels/src/act_constants.cpp do not use them).
+g++ -O2 -std=c++17 -c "$root/kernels/src/act_constants.cpp" -o "$tmp/act_constants.o"
+g++ "$tmp/main.o" "$tmp/a.o" "$tmp/b.o" "$tmp/act_constants.o" -o "$tmp/ab_kernels"
 echo "a = $a_name, b = working tree"
 "$tmp/ab_kernels" "$filter" "$lg"

@@ -41,7 +41,7 @@
 #include "impl/math-inl.hpp"
 
 namespace simdense::detail {
-// act_detail::slot_outside's constants (activations.cpp).
+// act_detail::slot_outside's constants (act_constants.cpp).
 extern const std::int32_t kSignedSlotBits;
 extern const std::int32_t kSlotMax;
 }  // namespace simdense::detail
@@ -604,7 +604,7 @@ inline constexpr PolyTable32 kSigmoid = {
 
 // Slot tests of the signed tables: s's bits XOR the shifter's (kSignedSlotBits) are the slot
 // in [0, 31] exactly when x is inside the table; kSlotMax = 31. Both defined in
-// activations.cpp, out of the compiler's sight: it then broadcasts them from memory (a load)
+// act_constants.cpp, out of the compiler's sight: it then broadcasts them from memory (a load)
 // instead of rebuilding them in every iteration with mov + vpbroadcastd, a port-5 uop.
 template <class Arch>
 SIMDENSE_INLINE bool slot_outside(vi<Arch> bits) {
