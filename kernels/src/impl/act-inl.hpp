@@ -662,6 +662,44 @@ SIMDENSE_INLINE bool by_table(vf<Arch> x, const PolyTable32& t, vf<Arch>& y) {
   }
 }
 
+// The lanes inside the table of a vector that failed by_table's every-lane test: they take the
+// table's value (times dy in a backward pass) over r, the exp form's result for every lane. So
+// each output depends on its own input only: a lane gets the same bits whether its vector (or
+// the pair of vectors of by_table2) is all inside the table or not, and whatever the array's
+// alignment, length and the lane's neighbours (tests: "each output depends only on its own
+// input"). Inside = the lanes by_table would accept: the signed tables' slot test per lane; for
+// the |x| tables |x| <= amax, NaN outside (the exp form keeps it). The exp form already ran, so
+// this costs the table once more, and only on vectors with lanes on both sides.
+template <class Arch, bool kAbs, bool kScaled>
+SIMDENSE_INLINE vf<Arch> table_lanes_impl(vf<Arch> x, const PolyTable32& t, vf<Arch> r, vf<Arch> dy) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+    using B = vf<Arch>;
+    const B v = kAbs ? B(xsimd::abs(x)) : x;
+    const B s = table_s<Arch>(v, t);
+    __mmask16 in;
+    if constexpr (kAbs) {
+      in = _mm512_cmp_ps_mask(v, _mm512_set1_ps(t.amax), _CMP_LE_OQ);
+    } else {
+      const __m512i u = _mm512_xor_si512(as_int<Arch>(s), _mm512_set1_epi32(detail::kSignedSlotBits));
+      in = _mm512_cmple_epu32_mask(u, _mm512_set1_epi32(detail::kSlotMax));
+    }
+    if (in == 0) return r;
+    const B y = table_at<Arch>(v, s, t);
+    return _mm512_mask_blend_ps(in, r, kScaled ? B(dy * y) : y);
+  } else {
+    (void)x, (void)t, (void)dy;
+    return r;
+  }
+}
+template <class Arch, bool kAbs = false>
+SIMDENSE_INLINE vf<Arch> table_lanes(vf<Arch> x, const PolyTable32& t, vf<Arch> r) {
+  return table_lanes_impl<Arch, kAbs, false>(x, t, r, r);
+}
+template <class Arch, bool kAbs = false>
+SIMDENSE_INLINE vf<Arch> table_lanes(vf<Arch> x, const PolyTable32& t, vf<Arch> r, vf<Arch> dy) {
+  return table_lanes_impl<Arch, kAbs, true>(x, t, r, dy);
+}
+
 // True if a lane of v0 or of v1 (each >= 0 or NaN) is above lim or NaN: one test for two
 // vectors (by_table2's |x| tables; AVX-512). Not max(v0, v1) > lim: vmaxps returns its second
 // operand where either is NaN, which hid a lane of v0 beyond the table behind a NaN of v1
@@ -716,9 +754,13 @@ struct Act<Activation::sigmoid, Arch> {
   // corrected for the rounding of 1 + e and of the quotient: <= 2 ULP (error of e, 1 ULP, plus
   // the last rounding). Subnormal results come straight from the subnormal e.
   static constexpr const act_detail::PolyTable32* kFwdTable = &act_detail::kSigmoid;  // act_f2
-  SIMDENSE_INLINE static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B a) {
     // AVX-512, x in [-10.31, 9.69) (every lane): the table, <= 2 ULP, 16 operations and the test.
     if (B t; act_detail::by_table<Arch>(x, *kFwdTable, t)) return t;
+    return act_detail::table_lanes<Arch>(x, *kFwdTable, f_exp(x, a));
+  }
+  // f by its exp form (a lane outside the table; every vector off AVX-512).
+  SIMDENSE_INLINE static B f_exp(B x, B) {
     if constexpr (kHasFma<Arch>) {
       // |x| > 87 (e = e^-|x| below 1.6e-38, subnormal from 87.34): sigmoid is e (x < 0) or 1,
       // and e comes from exp_fast's integer rounding (scale2_tiny): a subnormal e through
@@ -756,6 +798,10 @@ struct Act<Activation::sigmoid, Arch> {
   static constexpr bool kGradTableAbs = true;
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch, kGradTableAbs>(x, *kGradTable, t)) return dy * t;
+    return act_detail::table_lanes<Arch, kGradTableAbs>(x, *kGradTable, grad_exp(x, dy, a), dy);
+  }
+  // grad by its exp form (a lane outside the table; every vector off AVX-512).
+  SIMDENSE_INLINE static B grad_exp(B x, B dy, B a) {
     // |x| clamped at 87 (not 104), the tail lanes kept from forming subnormals (act_detail::
     // off_input, mul_off): their float value is discarded.
     const auto keep = act_detail::not_beyond<Arch, true>(xsimd::abs(x), act_detail::kRareX);
@@ -899,6 +945,10 @@ struct Act<Activation::tanh, Arch> {
   static constexpr bool kGradTableAbs = true;
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch, kGradTableAbs>(x, *kGradTable, t)) return dy * t;
+    return act_detail::table_lanes<Arch, kGradTableAbs>(x, *kGradTable, grad_exp(x, dy, a), dy);
+  }
+  // grad by its exp form (a lane outside the table; every vector off AVX-512).
+  SIMDENSE_INLINE static B grad_exp(B x, B dy, B a) {
     B r;
     const auto keep = act_detail::not_beyond<Arch, true>(xsimd::abs(x), 43.0f);
     // 2|x| clamped at 87, the tail lanes kept from forming subnormals (act_detail::off_input,
@@ -997,8 +1047,12 @@ struct Act<Activation::silu, Arch> {
   // x * sigmoid(x): sigmoid as above, pre-scaled by 2^64 for x < -64 so x*e^x keeps its
   // precision when it is (near) subnormal. silu(-inf) = -0, silu(+inf) = +inf.
   static constexpr const act_detail::PolyTable32* kFwdTable = &act_detail::kSilu;  // act_f2
-  SIMDENSE_INLINE static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B a) {
     if (B t; act_detail::by_table<Arch>(x, *kFwdTable, t)) return t;
+    return act_detail::table_lanes<Arch>(x, *kFwdTable, f_exp(x, a));
+  }
+  // f by its exp form (a lane outside the table; every vector off AVX-512).
+  SIMDENSE_INLINE static B f_exp(B x, B) {
     const auto deep = x < B(-64.0f);
     if (!xsimd::any(deep)) {  // typical data: no pre-scaling needed (NaN flows through e)
       if constexpr (kHasFma<Arch>) {
@@ -1049,6 +1103,10 @@ struct Act<Activation::silu, Arch> {
   static constexpr bool kGradTableAbs = false;
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch, kGradTableAbs>(x, *kGradTable, t)) return dy * t;
+    return act_detail::table_lanes<Arch, kGradTableAbs>(x, *kGradTable, grad_exp(x, dy, a), dy);
+  }
+  // grad by its exp form (a lane outside the table; every vector off AVX-512).
+  SIMDENSE_INLINE static B grad_exp(B x, B dy, B a) {
     const auto neg = x < B(0.0f);
     const auto keep = act_detail::not_beyond<Arch, false>(x, -act_detail::kRareX);
     B r;
@@ -1401,8 +1459,12 @@ struct Act<Activation::softplus, Arch> {
   // (each a subnormal result or underflow: a microcode assist per vector; softplus on N(0, 12)
   // inputs ran 28x slower than on N(0, 3)); e itself is scaled by scale2_tiny.
   static constexpr const act_detail::PolyTable32* kFwdTable = &act_detail::kSoftplus;  // act_f2
-  SIMDENSE_INLINE static B f(B x, B) {
+  SIMDENSE_INLINE static B f(B x, B a) {
     if (B t; act_detail::by_table<Arch>(x, *kFwdTable, t)) return t;
+    return act_detail::table_lanes<Arch>(x, *kFwdTable, f_exp(x, a));
+  }
+  // f by its exp form (a lane outside the table; every vector off AVX-512).
+  SIMDENSE_INLINE static B f_exp(B x, B) {
     const B e = kHasFma<Arch> ? act_detail::exp_fast<Arch, true, true>(act_detail::neg_abs_min<Arch>(x, 104.0f))
                               : exp_neg<Arch>(-xsimd::abs(x));
     const B l = xsimd::select(e < B(0x1p-24f), e, act_detail::log1p_unit<Arch>(xsimd::max(B(0x1p-24f), e)));
@@ -1415,6 +1477,10 @@ struct Act<Activation::softplus, Arch> {
   static constexpr bool kGradTableAbs = false;
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     if (B t; act_detail::by_table<Arch, kGradTableAbs>(x, *kGradTable, t)) return dy * t;
+    return act_detail::table_lanes<Arch, kGradTableAbs>(x, *kGradTable, grad_exp(x, dy, a), dy);
+  }
+  // grad by its exp form (a lane outside the table; every vector off AVX-512).
+  SIMDENSE_INLINE static B grad_exp(B x, B dy, B a) {
     B r;
     // The tail lanes x < -87 (taken below) kept from forming subnormals (act_detail::off_input,
     // mul_off); x > 60 clamped on AVX2 and SSE2 (act_detail::below_60).
