@@ -18,7 +18,59 @@ double sigmoid_d(double x) {
   return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 
-double f_d(A f, double x, double a) {
+// e^(-k|x|) for the derivatives, |x| clamped to 700/k for finite x so that it never underflows
+// in double (f'(x) > 0 for every finite x: dy = +-inf must give +-inf, not inf * 0 = NaN; for
+// finite dy the clamp changes nothing, dy * e^-700 rounds to 0 in float); 0 at +-inf.
+double exp_neg_d(double x, double k) {
+  if (std::isinf(x)) return 0.0;
+  return std::exp(-k * std::min(std::fabs(x), 700.0 / k));
+}
+
+template <A F>
+void fwd(const float* x, float* y, std::size_t n, float alpha) {
+  for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(act_f(F, double(x[i]), double(alpha)));
+}
+
+template <A F>
+void bwd(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double xi = x[i];
+    // elu: (dy*alpha)*e^x, so a subnormal alpha*e^x cannot underflow in double first.
+    dx[i] = F == A::elu && xi < 0
+                ? static_cast<float>((double(dy[i]) * double(alpha)) * exp_neg_d(xi, 1.0))
+                : static_cast<float>(double(dy[i]) * act_df(F, xi, double(alpha)));
+  }
+}
+
+void sigmoid_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = y[i];
+    dx[i] = static_cast<float>(double(dy[i]) * (v * (1.0 - v)));
+  }
+}
+void tanh_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = y[i];
+    dx[i] = static_cast<float>(double(dy[i]) * (1.0 - v * v));
+  }
+}
+void relu_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = y[i];
+    dx[i] = static_cast<float>(double(dy[i]) * (std::isnan(v) ? v : v > 0 ? 1.0 : 0.0));
+  }
+}
+void elu_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = y[i];
+    dx[i] = static_cast<float>(double(dy[i]) * (v > 0 ? 1.0 : v + double(alpha)));
+  }
+}
+
+}  // namespace
+
+// Declared in ref.hpp: the double-precision activations every scalar reference shares.
+double act_f(Activation f, double x, double a) {
   switch (f) {
     case A::identity: return x;
     case A::sigmoid: return sigmoid_d(x);
@@ -39,15 +91,7 @@ double f_d(A f, double x, double a) {
   return x;
 }
 
-// e^(-k|x|) for the derivatives, |x| clamped to 700/k for finite x so that it never underflows
-// in double (f'(x) > 0 for every finite x: dy = +-inf must give +-inf, not inf * 0 = NaN; for
-// finite dy the clamp changes nothing, dy * e^-700 rounds to 0 in float); 0 at +-inf.
-double exp_neg_d(double x, double k) {
-  if (std::isinf(x)) return 0.0;
-  return std::exp(-k * std::min(std::fabs(x), 700.0 / k));
-}
-
-double df_d(A f, double x, double a) {
+double act_df(Activation f, double x, double a) {
   if (std::isnan(x)) return x;
   switch (f) {
     case A::identity: return 1.0;
@@ -92,49 +136,6 @@ double df_d(A f, double x, double a) {
   }
   return 1.0;
 }
-
-template <A F>
-void fwd(const float* x, float* y, std::size_t n, float alpha) {
-  for (std::size_t i = 0; i < n; ++i) y[i] = static_cast<float>(f_d(F, double(x[i]), double(alpha)));
-}
-
-template <A F>
-void bwd(const float* x, const float* dy, float* dx, std::size_t n, float alpha) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const double xi = x[i];
-    // elu: (dy*alpha)*e^x, so a subnormal alpha*e^x cannot underflow in double first.
-    dx[i] = F == A::elu && xi < 0
-                ? static_cast<float>((double(dy[i]) * double(alpha)) * exp_neg_d(xi, 1.0))
-                : static_cast<float>(double(dy[i]) * df_d(F, xi, double(alpha)));
-  }
-}
-
-void sigmoid_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = y[i];
-    dx[i] = static_cast<float>(double(dy[i]) * (v * (1.0 - v)));
-  }
-}
-void tanh_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = y[i];
-    dx[i] = static_cast<float>(double(dy[i]) * (1.0 - v * v));
-  }
-}
-void relu_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = y[i];
-    dx[i] = static_cast<float>(double(dy[i]) * (std::isnan(v) ? v : v > 0 ? 1.0 : 0.0));
-  }
-}
-void elu_bwd_y(const float* y, const float* dy, float* dx, std::size_t n, float alpha) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = y[i];
-    dx[i] = static_cast<float>(double(dy[i]) * (v > 0 ? 1.0 : v + double(alpha)));
-  }
-}
-
-}  // namespace
 
 detail::ActivationKernels activation_kernels() {
   return {{&fwd<A::identity>, &fwd<A::sigmoid>, &fwd<A::tanh>, &fwd<A::relu>, &fwd<A::leaky_relu>,

@@ -10,63 +10,6 @@ namespace simdense::ref {
 
 namespace {
 
-double act_f(Activation f, double x, double a) {
-  switch (f) {
-    case Activation::identity: return x;
-    case Activation::sigmoid: return x >= 0 ? 1.0 / (1.0 + std::exp(-x)) : std::exp(x) / (1.0 + std::exp(x));
-    case Activation::tanh: return std::tanh(x);
-    case Activation::relu: return x < 0 ? 0.0 : x;
-    case Activation::leaky_relu: return x < 0 ? a * x : x;
-    case Activation::elu: return x < 0 ? a * std::expm1(x) : x;
-    case Activation::silu: return x == -INFINITY ? 0.0 : x * act_f(Activation::sigmoid, x, a);
-    case Activation::gelu: return x == -INFINITY ? 0.0 : 0.5 * x * std::erfc(-x / std::sqrt(2.0));
-    case Activation::gelu_tanh: {
-      if (x == -INFINITY) return 0.0;
-      const double v = 2.0 * 0.79788456080286536 * (x + 0.044715 * x * x * x);
-      return x * act_f(Activation::sigmoid, v, a);
-    }
-    case Activation::softplus: break;
-  }
-  return std::isnan(x) ? x : std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x)));
-}
-
-double act_df(Activation f, double x, double a) {
-  if (std::isnan(x)) return x;
-  switch (f) {
-    case Activation::identity: return 1.0;
-    case Activation::sigmoid: {
-      const double e = std::exp(-std::fabs(x));
-      return e / ((1.0 + e) * (1.0 + e));
-    }
-    case Activation::tanh: {
-      const double th = std::tanh(x);
-      return 1.0 - th * th;
-    }
-    case Activation::relu: return x > 0 ? 1.0 : 0.0;
-    case Activation::leaky_relu: return x < 0 ? a : 1.0;
-    case Activation::elu: return x < 0 ? a * std::exp(x) : 1.0;
-    case Activation::silu: {
-      if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-      const double s = act_f(Activation::sigmoid, x, a);
-      return s * (1.0 + x * (1.0 - s));
-    }
-    case Activation::gelu: {
-      if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-      const double Phi = 0.5 * std::erfc(-x / std::sqrt(2.0));
-      return Phi + x * std::exp(-0.5 * x * x) / std::sqrt(2.0 * M_PI);
-    }
-    case Activation::gelu_tanh: {
-      if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
-      const double c = 2.0 * 0.79788456080286536;
-      const double v = c * (x + 0.044715 * x * x * x);
-      const double s = act_f(Activation::sigmoid, v, a);
-      return s + x * s * (1.0 - s) * c * (1.0 + 3.0 * 0.044715 * x * x);
-    }
-    case Activation::softplus: break;
-  }
-  return act_f(Activation::sigmoid, x, a);
-}
-
 void forward_ref(const float* W, std::size_t ld, std::size_t m, std::size_t n, const float* y,
                  const float* b, float* z) {
   for (std::size_t i = 0; i < m; ++i) {

@@ -10,30 +10,6 @@
 namespace simdense::ref {
 namespace {
 
-// The activations in double (the vector functors live in impl/act-inl.hpp).
-double act(Activation f, double z, double alpha) {
-  const double ninf = -std::numeric_limits<double>::infinity();
-  switch (f) {
-    case Activation::identity: return z;
-    case Activation::sigmoid: return z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
-    case Activation::tanh: return std::tanh(z);
-    case Activation::relu: return z < 0 ? 0.0 : z;  // NaN and -0 pass through
-    case Activation::leaky_relu: return z < 0 ? alpha * z : z;
-    case Activation::elu: return z < 0 ? alpha * std::expm1(z) : z;
-    case Activation::silu:
-      return z == ninf ? 0.0 : z * act(Activation::sigmoid, z, alpha);
-    case Activation::gelu: return z == ninf ? 0.0 : 0.5 * z * std::erfc(-z / std::sqrt(2.0));
-    case Activation::gelu_tanh: {
-      if (z == ninf) return 0.0;
-      const double u = 0.79788456080286536 * (z + 0.044715 * z * z * z);
-      return 0.5 * z * (1.0 + std::tanh(u));
-    }
-    case Activation::softplus:
-      return std::isnan(z) ? z : (z > 0 ? z : 0.0) + std::log1p(std::exp(-std::fabs(z)));
-  }
-  return z;
-}
-
 double row_dot(const float* w, const float* x, std::size_t n) {
   double s = 0.0;
   for (std::size_t j = 0; j < n; ++j) s += double(w[j]) * double(x[j]);
@@ -52,7 +28,7 @@ void matvec_act(const float* W, std::size_t m, std::size_t n, std::size_t ld, co
     // z is rounded to float first: h = f(z) of the z the caller gets back.
     const float zi = float(row_dot(W + i * ld, x, n) + (b ? double(b[i]) : 0.0));
     if (z) z[i] = zi;
-    h[i] = float(act(f, double(zi), double(alpha)));
+    h[i] = float(act_f(f, double(zi), double(alpha)));
   }
 }
 

@@ -13,4 +13,10 @@ detail::SoftmaxKernels softmax_kernels();
 detail::MatvecKernels matvec_kernels();
 detail::DenseKernels dense_kernels();
 
+// The activations and their derivatives in double, stable over the whole float range (e^-|x|
+// forms, erfc, x sigmoid(v) for gelu_tanh: never 1 + erf or 1 + tanh), shared by every scalar
+// reference that applies one (activations, matvec_act, the dense layers). ref/activations.cpp.
+double act_f(Activation f, double x, double alpha);
+double act_df(Activation f, double x, double alpha);
+
 }  // namespace simdense::ref
