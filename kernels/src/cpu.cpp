@@ -1,7 +1,10 @@
 #include "cpu.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+
+#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -75,5 +78,25 @@ std::string cpu_brand() {
 CpuFeatures probe_cpu() noexcept { return {}; }
 std::string cpu_brand() { return ""; }
 #endif
+
+// The streaming activation loops' store policy (impl/elementwise-inl.hpp): the size of the
+// last-level cache as the C library reports it (glibc reads CPUID leaf 4, or 0x8000001D on AMD;
+// a virtual machine reports what its host exposes), read once; 0 when unknown, and 0 on a CPU
+// without PREFETCHW (CPUID 0x80000001 ECX bit 8), which the ordinary-store loop executes.
+std::size_t stream_llc_bytes() noexcept {
+  static const std::size_t bytes = [] {
+    bool prfchw = false;
+#if SIMDENSE_X86
+    prfchw = cpuid(0x80000000u, 0).a >= 0x80000001u && bit(cpuid(0x80000001u, 0).c, 8);
+#endif
+    long v = -1;
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+    v = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (v <= 0) v = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+    return prfchw && v > 0 ? std::size_t(v) : std::size_t(0);
+  }();
+  return bytes;
+}
 
 }  // namespace simdense::detail

@@ -49,6 +49,8 @@ g++ -O2 -std=c++17 -DAB_MAIN -c "$src" -o "$tmp/main.o"
 # The kernels' out-of-line constants, from the working tree (both sides share their names;
 # sides older than kernels/src/act_constants.cpp do not use them).
 g++ -O2 -std=c++17 -c "$root/kernels/src/act_constants.cpp" -o "$tmp/act_constants.o"
-g++ "$tmp/main.o" "$tmp/a.o" "$tmp/b.o" "$tmp/act_constants.o" -o "$tmp/ab_kernels"
+# And the CPU probe (detail::llc_bytes: the streaming loops' store policy, since session 11).
+g++ -O2 -std=c++17 -I"$root/kernels/src" -I"$root/kernels/include" -c "$root/kernels/src/cpu.cpp" -o "$tmp/cpu.o"
+g++ "$tmp/main.o" "$tmp/a.o" "$tmp/b.o" "$tmp/act_constants.o" "$tmp/cpu.o" -o "$tmp/ab_kernels"
 echo "a = $a_name, b = working tree"
 "$tmp/ab_kernels" "$filter" "$lg"

@@ -21,6 +21,13 @@ constexpr PrefetchTo stream_prefetch_bwd(Activation f) {
                                                                                            : PrefetchTo::kL1;
 }
 
+// The forward kernels that keep a streamed array in the cache when it fits (ordinary stores:
+// map_unary's kCacheStores, measured in elementwise-inl.hpp).
+constexpr bool stream_cache_stores(Activation f) {
+  return f == Activation::sigmoid || f == Activation::tanh || f == Activation::elu || f == Activation::silu ||
+         f == Activation::softplus;
+}
+
 // The forward functor of map_unary: one vector (f) or two (pair: act_f2).
 template <Activation F, class Arch>
 struct ActFwd {
@@ -33,7 +40,8 @@ struct ActFwd {
 
 template <Activation F, class Arch>
 void act_fwd_kernel(const float* x, float* y, std::size_t n, float alpha) {
-  map_unary<Arch, ActFwd<F, Arch>, true, PrefetchTo::kL2>(x, y, n, ActFwd<F, Arch>{vf<Arch>(alpha)});
+  map_unary<Arch, ActFwd<F, Arch>, true, PrefetchTo::kL2, stream_cache_stores(F)>(x, y, n,
+                                                                                  ActFwd<F, Arch>{vf<Arch>(alpha)});
 }
 
 // The backward functor of map_binary: one vector pair (x, dy) or two (pair: act_grad2).
