@@ -456,6 +456,9 @@ TEST_SUITE("activations") {
     });
   }
 
+  // Both store policies of the streaming loops (impl/elementwise-inl.hpp): relu and gelu store
+  // non-temporally; sigmoid and tanh store ordinarily where the 16 MiB of input and output fit
+  // in half the last-level cache (and the CPU has PREFETCHW), non-temporally elsewhere.
   TEST_CASE("large arrays (streaming stores) equal the same data done in small pieces") {
     test::for_each_isa([](Isa) {
       const std::size_t n = (std::size_t(1) << 21) + 37;  // above the streaming threshold

@@ -28,11 +28,17 @@
 //   silu' (AVX2) spend part of their margin for speed (sigmoid 2 ULP for x < 0, silu' up to 11
 //   just outside the root's 0.1 window). On AVX-512, sigmoid' and tanh' are polynomial
 //   tables for |x| < 19.69 / 9.84, and silu', sigmoid, silu and softplus for x in
-//   [-10.31, 9.69) (exp forms beyond, for a whole vector; softplus' = sigmoid uses sigmoid's):
-//   2 ULP for sigmoid', tanh', sigmoid, silu, softplus and 6 for silu' over every float of
-//   those ranges (since session 10, which traded 1 ULP of that margin for 1.2-1.3x in the
-//   forward passes). Wide inputs pay for the table's test: a vector with a lane outside takes
-//   both the test and the exp form (sigmoid and softplus' at N(0, 12): 0.81x).
+//   [-10.31, 9.69) (exp forms beyond; softplus' = sigmoid uses sigmoid's): 2 ULP for
+//   sigmoid', tanh', sigmoid, silu, softplus and 6 for silu' over every float of those ranges
+//   (since session 10, which traded 1 ULP of that margin for 1.2-1.3x in the forward passes).
+//   A lane inside a table always takes the table, whatever its neighbours: each output depends
+//   on its own input only (see below). Wide inputs pay for that: a vector with lanes on both
+//   sides evaluates the table and the exp form (N(0, 12): sigmoid, silu, sigmoid', tanh' run at
+//   0.4-0.9x of the best peer, see the README).
+//
+// Position independence: y[i] (and dx[i]) depends on x[i] (and dy[i]) only, not on n, on the
+// arrays' alignment or on the neighbouring elements: the same bits whether computed alone or
+// in any array, on a given ISA (ISAs differ from each other within their bounds).
 //
 // Backward where f'(x) underflows: for every activation with an exponential tail the product
 // dy * f'(x) is formed without rounding f'(x) first, so the bound holds for dx itself even where
