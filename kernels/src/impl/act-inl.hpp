@@ -512,7 +512,8 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
 // sigmoid'(x), tanh'(x), silu'(x), sigmoid(x), silu(x) and softplus(x) on AVX-512 without exp,
 // log or division, for |x| < 19.69 (sigmoid'), |x| < 9.84 (tanh') and x in [-10.31, 9.69)
 // (silu', sigmoid, silu, softplus); a vector with a lane beyond takes the exp-based form, and
-// its lanes inside the table the table's value again (by_table, table_lanes): tables of 32 degree-6 polynomials in r = x - c on intervals of
+// its lanes inside the table the table's value again (by_table, table_lanes): tables of 32
+// degree-6 polynomials in r = x - c on intervals of
 // width h = 0.625 (0.3125 for tanh') centered on the grid c = k h, k = round(x / h) read off
 // s = fma(x, 1/h, shifter) (the 1.5 * 2^23 shifter rounds; the slot, k + 16 for the signed
 // tables, is the low 5 bits of s, which vpermt2ps reads directly). Since c = (s - shifter) h
@@ -640,8 +641,8 @@ SIMDENSE_INLINE vf<Arch> table_at(vf<Arch> v, vf<Arch> s, const PolyTable32& t) 
 // The table fast path of an activation on AVX-512: y = the table at x (kAbs: at |x|, for the
 // even sigmoid' and tanh') and true when every lane is inside the table's range; otherwise
 // false: the caller's exp form runs for the vector, and table_lanes puts the table's value back
-// into the lanes inside. The signed tables (sigmoid, silu,
-// softplus, silu') test the slot (slot_outside: NaN and +-inf fail it); the |x| tables compare
+// into the lanes inside. The signed tables (sigmoid, silu, softplus, silu') test the slot
+// (slot_outside: NaN and +-inf fail it); the |x| tables compare
 // |x| with amax before s is formed (on wide inputs, where most vectors fail the test, the
 // index first cost tanh' 7 %); a NaN lane passes there and stays NaN through r.
 template <class Arch, bool kAbs = false>
