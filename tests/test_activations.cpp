@@ -715,8 +715,9 @@ TEST_SUITE("activations") {
 
   // The AVX-512 sigmoid', tanh' and silu' (backward, |x| < 19.69 / 9.84, x in [-10.31, 9.69))
   // are tables of 32 polynomials on intervals of width h = 0.625 / 0.3125 / 0.625 centered on
-  // the grid k h (x = |x| for the first two, signed for silu'), cut at (k + 1/2) h; beyond, the
-  // whole vector takes the exp-based path. Every float next to each cut and next to the
+  // the grid k h (x = |x| for the first two, signed for silu'), cut at (k + 1/2) h; a vector
+  // with a lane beyond takes the exp-based path there (its other lanes keep the table). Every
+  // float next to each cut and next to the
   // switch, both signs, in batches that mix lanes of both paths; on every ISA against the same
   // bounds (4, 4, 16 ULP; silu' absolute within 0.1 of its root).
   TEST_CASE("sigmoid', tanh', silu': every float next to the derivative tables' boundaries") {
@@ -740,9 +741,9 @@ TEST_SUITE("activations") {
 
   // The AVX-512 sigmoid, silu and softplus (forward, x in [-10.31, 9.69)) are tables of 32
   // polynomials on intervals of width 0.625 centered on the grid k 0.625, cut at (k - 16.5)
-  // 0.625 (0 is the middle of interval 16, where silu's polynomial is x (1/2 + x H(x))); outside,
-  // the vector takes the exp-based path (k = 0 and 32 are the switches), alone or paired with
-  // its neighbour (by_table2). Every float next to each cut, tiny and subnormal x (silu(x) = x/2
+  // 0.625 (0 is the middle of interval 16, where silu's polynomial is x (1/2 + x H(x))); the
+  // lanes outside take the exp-based path (k = 0 and 32 are the switches), the vector tested
+  // alone or paired with its neighbour (by_table2). Every float next to each cut, tiny and subnormal x (silu(x) = x/2
   // rounded, sign of zero kept), on every ISA against the bounds (2 ULP each for x >= -64);
   // softplus' (= sigmoid, from the sigmoid table) at the same points.
   TEST_CASE("sigmoid, silu, softplus: every float next to the forward tables' boundaries, tiny x") {

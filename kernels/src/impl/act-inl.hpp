@@ -512,7 +512,7 @@ SIMDENSE_INLINE vf<Arch> sigmoid_fast(vf<Arch> x, float lim = 104.0f) {
 // sigmoid'(x), tanh'(x), silu'(x), sigmoid(x), silu(x) and softplus(x) on AVX-512 without exp,
 // log or division, for |x| < 19.69 (sigmoid'), |x| < 9.84 (tanh') and x in [-10.31, 9.69)
 // (silu', sigmoid, silu, softplus); a vector with a lane beyond takes the exp-based form, and
-// its lanes inside the table the table's value again (by_table, table_lanes): tables of 32
+// its lanes inside the table the table's value again (by_table_or): tables of 32
 // degree-6 polynomials in r = x - c on intervals of
 // width h = 0.625 (0.3125 for tanh') centered on the grid c = k h, k = round(x / h) read off
 // s = fma(x, 1/h, shifter) (the 1.5 * 2^23 shifter rounds; the slot, k + 16 for the signed
@@ -608,9 +608,13 @@ inline constexpr PolyTable32 kSigmoid = {
 // act_constants.cpp, out of the compiler's sight: it then broadcasts them from memory (a load)
 // instead of rebuilding them in every iteration with mov + vpbroadcastd, a port-5 uop.
 template <class Arch>
-SIMDENSE_INLINE bool slot_outside(vi<Arch> bits) {
+SIMDENSE_INLINE __mmask16 slot_out_lanes(vi<Arch> bits) {  // the lanes outside the table
   const __m512i u = _mm512_xor_si512(bits, _mm512_set1_epi32(detail::kSignedSlotBits));
-  return _mm512_cmpgt_epu32_mask(u, _mm512_set1_epi32(detail::kSlotMax)) != 0;
+  return _mm512_cmpgt_epu32_mask(u, _mm512_set1_epi32(detail::kSlotMax));
+}
+template <class Arch>
+SIMDENSE_INLINE bool slot_outside(vi<Arch> bits) {
+  return slot_out_lanes<Arch>(bits) != 0;
 }
 // The same for two vectors in one test: (a ^ c) | (b ^ c) by one vpternlogd.
 template <class Arch>
@@ -640,8 +644,8 @@ SIMDENSE_INLINE vf<Arch> table_at(vf<Arch> v, vf<Arch> s, const PolyTable32& t) 
 
 // The table fast path of an activation on AVX-512: y = the table at x (kAbs: at |x|, for the
 // even sigmoid' and tanh') and true when every lane is inside the table's range; otherwise
-// false: the caller's exp form runs for the vector, and table_lanes puts the table's value back
-// into the lanes inside. The signed tables (sigmoid, silu, softplus, silu') test the slot
+// false: by_table_or runs the exp form for the vector and puts the table's value back into
+// the lanes inside. The signed tables (sigmoid, silu, softplus, silu') test the slot
 // (slot_outside: NaN and +-inf fail it); the |x| tables compare
 // |x| with amax before s is formed (on wide inputs, where most vectors fail the test, the
 // index first cost tanh' 7 %); a NaN lane passes there and stays NaN through r.
@@ -664,42 +668,42 @@ SIMDENSE_INLINE bool by_table(vf<Arch> x, const PolyTable32& t, vf<Arch>& y) {
   }
 }
 
-// The lanes inside the table of a vector that failed by_table's every-lane test: they take the
-// table's value (times dy in a backward pass) over r, the exp form's result for every lane. So
-// each output depends on its own input only: a lane gets the same bits whether its vector (or
-// the pair of vectors of by_table2) is all inside the table or not, and whatever the array's
-// alignment, length and the lane's neighbours (tests: "each output depends only on its own
-// input"). Inside = the lanes by_table would accept: the signed tables' slot test per lane; for
-// the |x| tables |x| <= amax, NaN outside (the exp form keeps it). The exp form already ran, so
-// this costs the table once more, and only on vectors with lanes on both sides.
-template <class Arch, bool kAbs, bool kScaled>
-SIMDENSE_INLINE vf<Arch> table_lanes_impl(vf<Arch> x, const PolyTable32& t, vf<Arch> r, vf<Arch> dy) {
+// An activation's f (or dy * f') through its table: the table where it covers every lane
+// (by_table), else fb(), the exp form, for the vector with the table's value (times dy when
+// kScaled) put back into the lanes the table covers. So each output depends on its own input
+// only: a lane gets the same bits whether its vector (or the pair of vectors of by_table2) is
+// all inside the table or not, and whatever the array's alignment, length and the lane's
+// neighbours (tests: "each output depends only on its own input"). Covered = the lanes
+// by_table would accept: the signed tables' slot test per lane; for the |x| tables
+// |x| <= amax, NaN outside (the exp form keeps it). A vector with lanes on both sides pays the
+// exp form and the table. Off AVX-512: fb() alone.
+template <class Arch, bool kAbs, bool kScaled, class Fb>
+SIMDENSE_INLINE vf<Arch> by_table_or_impl(vf<Arch> x, vf<Arch> dy, const PolyTable32& t, const Fb& fb) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
     using B = vf<Arch>;
+    if (B y; by_table<Arch, kAbs>(x, t, y)) return kScaled ? B(dy * y) : y;
+    const B r = fb();
     const B v = kAbs ? B(xsimd::abs(x)) : x;
     const B s = table_s<Arch>(v, t);
-    __mmask16 in;
-    if constexpr (kAbs) {
-      in = _mm512_cmp_ps_mask(v, _mm512_set1_ps(t.amax), _CMP_LE_OQ);
-    } else {
-      const __m512i u = _mm512_xor_si512(as_int<Arch>(s), _mm512_set1_epi32(detail::kSignedSlotBits));
-      in = _mm512_cmple_epu32_mask(u, _mm512_set1_epi32(detail::kSlotMax));
-    }
+    const __mmask16 in = kAbs ? _mm512_cmp_ps_mask(v, _mm512_set1_ps(t.amax), _CMP_LE_OQ)
+                              : __mmask16(~slot_out_lanes<Arch>(as_int<Arch>(s)));
     if (in == 0) return r;
     const B y = table_at<Arch>(v, s, t);
     return _mm512_mask_blend_ps(in, r, kScaled ? B(dy * y) : y);
   } else {
-    (void)x, (void)t, (void)dy;
-    return r;
+    (void)x, (void)dy, (void)t;
+    return fb();
   }
 }
-template <class Arch, bool kAbs = false>
-SIMDENSE_INLINE vf<Arch> table_lanes(vf<Arch> x, const PolyTable32& t, vf<Arch> r) {
-  return table_lanes_impl<Arch, kAbs, false>(x, t, r, r);
+// f(x): the table, or fb() (the exp form) with the table's lanes put back.
+template <class Arch, bool kAbs = false, class Fb>
+SIMDENSE_INLINE vf<Arch> by_table_or(vf<Arch> x, const PolyTable32& t, const Fb& fb) {
+  return by_table_or_impl<Arch, kAbs, false>(x, x, t, fb);
 }
-template <class Arch, bool kAbs = false>
-SIMDENSE_INLINE vf<Arch> table_lanes(vf<Arch> x, const PolyTable32& t, vf<Arch> r, vf<Arch> dy) {
-  return table_lanes_impl<Arch, kAbs, true>(x, t, r, dy);
+// dy * f'(x): the same with the table's value times dy.
+template <class Arch, bool kAbs = false, class Fb>
+SIMDENSE_INLINE vf<Arch> by_table_or_dy(vf<Arch> x, vf<Arch> dy, const PolyTable32& t, const Fb& fb) {
+  return by_table_or_impl<Arch, kAbs, true>(x, dy, t, fb);
 }
 
 // True if a lane of v0 or of v1 (each >= 0 or NaN) is above lim or NaN: one test for two
@@ -716,7 +720,7 @@ SIMDENSE_INLINE bool any_above2(vf<Arch> v0, vf<Arch> v1, float lim) {
 
 // by_table for two vectors at once: one range test for both, and both evaluations in one
 // basic block, so that the compiler interleaves them (the streaming loops' pairs, act_f2).
-// false: the caller evaluates each vector on its own (by_table again, then its exp form).
+// false: the caller evaluates each vector on its own (A::f / act_grad: by_table_or).
 template <class Arch, bool kAbs = false>
 SIMDENSE_INLINE bool by_table2(vf<Arch> x0, vf<Arch> x1, const PolyTable32& t, vf<Arch>& y0, vf<Arch>& y1) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
@@ -758,8 +762,7 @@ struct Act<Activation::sigmoid, Arch> {
   static constexpr const act_detail::PolyTable32* kFwdTable = &act_detail::kSigmoid;  // act_f2
   SIMDENSE_INLINE static B f(B x, B a) {
     // AVX-512, x in [-10.31, 9.69) (every lane): the table, <= 2 ULP, 16 operations and the test.
-    if (B t; act_detail::by_table<Arch>(x, *kFwdTable, t)) return t;
-    return act_detail::table_lanes<Arch>(x, *kFwdTable, f_exp(x, a));
+    return act_detail::by_table_or<Arch>(x, *kFwdTable, [&]() SIMDENSE_LAMBDA_INLINE { return f_exp(x, a); });
   }
   // f by its exp form (a lane outside the table; every vector off AVX-512).
   SIMDENSE_INLINE static B f_exp(B x, B) {
@@ -799,8 +802,8 @@ struct Act<Activation::sigmoid, Arch> {
   static constexpr const act_detail::PolyTable32* kGradTable = &act_detail::kSigmoidPrime;  // at |x|
   static constexpr bool kGradTableAbs = true;
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
-    if (B t; act_detail::by_table<Arch, kGradTableAbs>(x, *kGradTable, t)) return dy * t;
-    return act_detail::table_lanes<Arch, kGradTableAbs>(x, *kGradTable, grad_exp(x, dy, a), dy);
+    return act_detail::by_table_or_dy<Arch, kGradTableAbs>(x, dy, *kGradTable,
+                                                          [&]() SIMDENSE_LAMBDA_INLINE { return grad_exp(x, dy, a); });
   }
   // grad by its exp form (a lane outside the table; every vector off AVX-512).
   SIMDENSE_INLINE static B grad_exp(B x, B dy, B a) {
@@ -946,8 +949,8 @@ struct Act<Activation::tanh, Arch> {
   static constexpr const act_detail::PolyTable32* kGradTable = &act_detail::kTanhPrime;  // at |x|
   static constexpr bool kGradTableAbs = true;
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
-    if (B t; act_detail::by_table<Arch, kGradTableAbs>(x, *kGradTable, t)) return dy * t;
-    return act_detail::table_lanes<Arch, kGradTableAbs>(x, *kGradTable, grad_exp(x, dy, a), dy);
+    return act_detail::by_table_or_dy<Arch, kGradTableAbs>(x, dy, *kGradTable,
+                                                          [&]() SIMDENSE_LAMBDA_INLINE { return grad_exp(x, dy, a); });
   }
   // grad by its exp form (a lane outside the table; every vector off AVX-512).
   SIMDENSE_INLINE static B grad_exp(B x, B dy, B a) {
@@ -1050,8 +1053,7 @@ struct Act<Activation::silu, Arch> {
   // precision when it is (near) subnormal. silu(-inf) = -0, silu(+inf) = +inf.
   static constexpr const act_detail::PolyTable32* kFwdTable = &act_detail::kSilu;  // act_f2
   SIMDENSE_INLINE static B f(B x, B a) {
-    if (B t; act_detail::by_table<Arch>(x, *kFwdTable, t)) return t;
-    return act_detail::table_lanes<Arch>(x, *kFwdTable, f_exp(x, a));
+    return act_detail::by_table_or<Arch>(x, *kFwdTable, [&]() SIMDENSE_LAMBDA_INLINE { return f_exp(x, a); });
   }
   // f by its exp form (a lane outside the table; every vector off AVX-512).
   SIMDENSE_INLINE static B f_exp(B x, B) {
@@ -1104,8 +1106,8 @@ struct Act<Activation::silu, Arch> {
   static constexpr const act_detail::PolyTable32* kGradTable = &act_detail::kSiluPrime;
   static constexpr bool kGradTableAbs = false;
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
-    if (B t; act_detail::by_table<Arch, kGradTableAbs>(x, *kGradTable, t)) return dy * t;
-    return act_detail::table_lanes<Arch, kGradTableAbs>(x, *kGradTable, grad_exp(x, dy, a), dy);
+    return act_detail::by_table_or_dy<Arch, kGradTableAbs>(x, dy, *kGradTable,
+                                                          [&]() SIMDENSE_LAMBDA_INLINE { return grad_exp(x, dy, a); });
   }
   // grad by its exp form (a lane outside the table; every vector off AVX-512).
   SIMDENSE_INLINE static B grad_exp(B x, B dy, B a) {
@@ -1170,7 +1172,6 @@ SIMDENSE_INLINE vf<Arch> G_of(vf<Arch> a) {
     alignas(64) static constexpr float kP3[32] = {-8.666606247e-02f, -3.949334472e-02f, -1.956309564e-02f, -1.041602623e-02f, -5.901917350e-03f, -3.528243396e-03f, -2.208953956e-03f, -1.439303509e-03f, -9.708551224e-04f, -6.749213208e-04f, -4.817403678e-04f, -3.519267193e-04f, -2.624216431e-04f, -1.992777688e-04f, -1.538078359e-04f, -1.204557921e-04f, -9.558201418e-05f, -7.674989320e-05f, -6.229554856e-05f, -5.106203389e-05f, -4.223143333e-05f, -3.521664621e-05f, -2.959029553e-05f, -2.503721589e-05f, -2.132218833e-05f, -1.826769767e-05f, -1.573837471e-05f, -1.362999501e-05f, -1.186158715e-05f, -1.036970571e-05f, -9.104248420e-06f, -8.025353054e-06f};
     alignas(64) static constexpr float kP4[32] = {3.892650455e-02f, 1.579494029e-02f, 6.993361283e-03f, 3.343361896e-03f, 1.709541655e-03f, 9.270579321e-04f, 5.292402348e-04f, 3.160329943e-04f, 1.963115792e-04f, 1.262506266e-04f, 8.372007869e-05f, 5.704537034e-05f, 3.982044655e-05f, 2.840325760e-05f, 2.065575063e-05f, 1.528580106e-05f, 1.149166292e-05f, 8.763760889e-06f, 6.771041171e-06f, 5.294060429e-06f, 4.184653790e-06f, 3.341066304e-06f, 2.692314638e-06f, 2.188156714e-06f, 1.792550734e-06f, 1.479316438e-06f, 1.229214263e-06f, 1.027951043e-06f, 8.648002563e-07f, 7.316345432e-07f, 6.222410889e-07f, 5.318305512e-07f};
     alignas(64) static constexpr float kP5[32] = {-1.569967531e-02f, -5.751642864e-03f, -2.304607304e-03f, -1.000122167e-03f, -4.658544203e-04f, -2.310230921e-04f, -1.210930786e-04f, -6.665972614e-05f, -3.832256698e-05f, -2.289661643e-05f, -1.415694987e-05f, -9.025025065e-06f, -5.913119367e-06f, -3.970680154e-06f, -2.726085995e-06f, -1.909502544e-06f, -1.362075182e-06f, -9.878116316e-07f, -7.273033589e-07f, -5.429676548e-07f, -4.105444020e-07f, -3.140790170e-07f, -2.428968457e-07f, -1.897410158e-07f, -1.496044604e-07f, -1.189845378e-07f, -9.539925827e-08f, -7.706865546e-08f, -6.270177266e-08f, -5.135241565e-08f, -4.232014916e-08f, -3.508163715e-08f};
-    // NaN converts to 0x80000000 (index 0); the polynomial still yields NaN through r.
     // NaN: s and r are NaN (the slot is garbage, the polynomial NaN through r).
     const B s = _mm512_fmadd_round_ps(a, _mm512_set1_ps(32.0f / 15.0f), _mm512_set1_ps(0x1.8p23f),
                                       _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
@@ -1462,8 +1463,7 @@ struct Act<Activation::softplus, Arch> {
   // inputs ran 28x slower than on N(0, 3)); e itself is scaled by scale2_tiny.
   static constexpr const act_detail::PolyTable32* kFwdTable = &act_detail::kSoftplus;  // act_f2
   SIMDENSE_INLINE static B f(B x, B a) {
-    if (B t; act_detail::by_table<Arch>(x, *kFwdTable, t)) return t;
-    return act_detail::table_lanes<Arch>(x, *kFwdTable, f_exp(x, a));
+    return act_detail::by_table_or<Arch>(x, *kFwdTable, [&]() SIMDENSE_LAMBDA_INLINE { return f_exp(x, a); });
   }
   // f by its exp form (a lane outside the table; every vector off AVX-512).
   SIMDENSE_INLINE static B f_exp(B x, B) {
@@ -1478,8 +1478,8 @@ struct Act<Activation::softplus, Arch> {
   static constexpr const act_detail::PolyTable32* kGradTable = &act_detail::kSigmoid;  // softplus' = sigmoid
   static constexpr bool kGradTableAbs = false;
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
-    if (B t; act_detail::by_table<Arch, kGradTableAbs>(x, *kGradTable, t)) return dy * t;
-    return act_detail::table_lanes<Arch, kGradTableAbs>(x, *kGradTable, grad_exp(x, dy, a), dy);
+    return act_detail::by_table_or_dy<Arch, kGradTableAbs>(x, dy, *kGradTable,
+                                                          [&]() SIMDENSE_LAMBDA_INLINE { return grad_exp(x, dy, a); });
   }
   // grad by its exp form (a lane outside the table; every vector off AVX-512).
   SIMDENSE_INLINE static B grad_exp(B x, B dy, B a) {
