@@ -552,12 +552,15 @@ TEST_SUITE("activations") {
           {Activation::gelu_tanh, -10.5f, 1e30f, 0},                // gelu_tanh' = -1.9e-41
           {Activation::gelu_tanh, -12.0f, 3e38f, 0},
           // The float tail path (act_detail::grad_tail: dy P scaled once) for |dy| up to its
-          // limit (100 for gelu', 1e7 for gelu_tanh'): normal, subnormal and (beyond the float
+          // limit (20 for gelu', 1e7 for gelu_tanh'): normal, subnormal and (beyond the float
           // path's clamp of x) zero results.
-          {Activation::gelu, -13.5f, 50.0f, 0},                     // dx = -6.7e-38
-          {Activation::gelu, -14.2f, 99.0f, 0},                     // subnormal dx
-          {Activation::gelu, -14.0f, -100.0f, 0},
-          {Activation::gelu, -16.0f, 99.0f, 0},                     // rounds to -0
+          {Activation::gelu, -13.5f, 15.0f, 0},                     // dx = -2.1e-38
+          {Activation::gelu, -14.2f, 19.0f, 0},                     // subnormal dx
+          {Activation::gelu, -14.0f, -20.0f, 0},
+          {Activation::gelu, -14.7f, 20.0f, 0},                     // dx = -1.4e-45, next to the clamp
+          {Activation::gelu, -16.0f, 19.9f, 0},                     // rounds to -0
+          {Activation::gelu, -13.5f, 50.0f, 0},                     // above the limit: double
+          {Activation::gelu, -14.2f, 99.0f, 0},
           {Activation::gelu_tanh, -10.0f, 7.0f, 0},                 // dx = -1.8e-35
           {Activation::gelu_tanh, -10.45f, -8.0f, 0},               // subnormal dx
           {Activation::gelu_tanh, -11.5f, 7.9f, 0},                 // rounds to -0

@@ -69,7 +69,7 @@
 // x < -13 / -9.5 for gelu' / gelu_tanh'), where f'(x) leaves float's normal range, are computed
 // in float with dy f'(x) scaled once at the end (<= 1 ULP there on FMA ISAs, silu' 2, gelu_tanh'
 // 5), at 2-5x the time of x = -1; only tail lanes with |dy| > 2^40 (dy alpha for elu',
-// dy (1 + x) for silu'; gelu': |dy| > 100, gelu_tanh': |dy| > 1e7) or x = +-inf, and elu' with
+// dy (1 + x) for silu'; gelu': |dy| > 20, gelu_tanh': |dy| > 1e7) or x = +-inf, and elu' with
 // an alpha so small that alpha e^x is subnormal, are recomputed in double (~15-40 ns per lane).
 // Still slow on SSE2: sigmoid, silu and softplus for |x| in [44, 104], softplus' for x in
 // [-87, -44].

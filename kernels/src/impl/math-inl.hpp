@@ -227,10 +227,12 @@ SIMDENSE_INLINE vf<Arch> round_log2e(vf<Arch> z) {
 
 // z - n ln2, ln2 = C1 + C2 (two-constant Cody-Waite): C1 = 0.693359375 has 9 significant bits,
 // so n*C1 and z - n*C1 are exact for the |n| <= 255 the callers use; the C2 step rounds once.
+constexpr float kLn2C1 = 0.693359375f;
+constexpr float kLn2C2 = -2.12194440e-4f;
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> reduce_ln2(vf<Arch> z, vf<Arch> n) {
-  const vf<Arch> r = fnmadd<Arch>(n, vf<Arch>(0.693359375f), z);
-  return fnmadd<Arch>(n, vf<Arch>(-2.12194440e-4f), r);
+  const vf<Arch> r = fnmadd<Arch>(n, vf<Arch>(kLn2C1), z);
+  return fnmadd<Arch>(n, vf<Arch>(kLn2C2), r);
 }
 
 // e^r - 1 = r + r^2 P(r) for |r| <= ln2/2 + 2e-4, P of degree 4, minimax with float
@@ -275,6 +277,28 @@ template <class Arch>
 SIMDENSE_INLINE void exp_parts(vf<Arch> hi, vf<Arch> lo, vf<Arch>& n, vf<Arch>& q) {
   n = round_log2e<Arch>(hi);  // |hi| < 2^21
   q = expm1_poly_estrin<Arch>(reduce_ln2<Arch>(hi, n) + lo);
+}
+
+// e^(x y + x yl) = 2^n (1 + q) for x y <= 0 (or NaN) and |x yl| <= ulp(x y) (kYl; else e^(x y)):
+// exp_parts of hi = x y, lo = the product's error (+ x yl), with the product's error folded
+// into the reduction on FMA ISAs: r = fmsub(x, y, n C1) is x y - n C1 (exact: n C1 is) rounded
+// once, then - n C2 and + x yl (one FMA), instead of forming lo = fmsub(x, y, hi) and adding it
+// (one operation fewer, and one rounding of r fewer). Session 12: gelu and gelu_tanh. Without
+// FMA: exp_parts(hi, prod_err(x, y, hi) + x yl).
+template <class Arch, bool kYl = false>
+SIMDENSE_INLINE void exp_parts_prod(vf<Arch> x, vf<Arch> y, vf<Arch> yl, vf<Arch>& n, vf<Arch>& q) {
+  using B = vf<Arch>;
+  const B hi = x * y;
+  if constexpr (kHasFma<Arch>) {
+    n = round_log2e<Arch>(hi);  // |hi| < 2^21
+    B r = fmsub<Arch>(x, y, n * B(kLn2C1));
+    r = fnmadd<Arch>(n, B(kLn2C2), r);
+    if constexpr (kYl) r = fmadd<Arch>(x, yl, r);
+    q = expm1_poly_estrin<Arch>(r);
+  } else {
+    const B lo = prod_err<Arch>(x, y, hi);
+    exp_parts<Arch>(hi, kYl ? B(fmadd<Arch>(x, yl, lo)) : lo, n, q);
+  }
 }
 
 // Software prefetch of the line holding p: into L1 and below (kL1, prefetcht0) or L2 and below
@@ -424,9 +448,9 @@ SIMDENSE_INLINE vf<Arch> expm1(vf<Arch> x) {
   // bites (x < -16.6) |r| grows to 0.87 but the term it feeds is scaled by 2^-25.
   const B n = xsimd::max(round_nearest<Arch>(xc * B(1.44269504088896341f)), B(-24.0f));
   // r + lo = x - n*ln2 with lo the rounding error of r (ln2 = C1 + C2 + C3).
-  const B r1 = fnmadd<Arch>(n, B(0.693359375f), xc);  // exact
-  const B ch = n * B(-2.12194440e-4f);
-  const B cl = B(0.0f) - prod_err<Arch>(n, B(-2.12194440e-4f), ch);  // ch - n*C2, exact
+  const B r1 = fnmadd<Arch>(n, B(kLn2C1), xc);  // exact
+  const B ch = n * B(kLn2C2);
+  const B cl = B(0.0f) - prod_err<Arch>(n, B(kLn2C2), ch);  // ch - n*C2, exact
   const B r = r1 - ch;
   const B lo = fnmadd<Arch>(n, B(1.646594970e-12f), ((r1 - r) - ch) + cl);
   // expm1(r) = r + r^2 (1/2 + r P(r)), minimax on |r| <= ln2/2 (rel. error 5e-9).

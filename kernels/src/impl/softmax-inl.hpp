@@ -216,8 +216,8 @@ inline vf<Arch> exp_split(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift) {
   using B = vf<Arch>;
   const B t = fmadd<Arch>(dh, B(1.44269504088896341f), vshift);
   const B n = t - vshift;
-  B r = fnmadd<Arch>(n, B(0.693359375f), dh);  // exact: C1 has 9 bits, |n| <= 255
-  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  B r = fnmadd<Arch>(n, B(kLn2C1), dh);  // exact: C1 has 9 bits, |n| <= 255
+  r = fnmadd<Arch>(n, B(kLn2C2), r);
   r = r + dl;
   // 1 + (r + r^2 P(r)): a Horner form over all 8 coefficients saves one operation but its extra
   // rounding of 1 + r P pushed log-softmax to 1.3e-7 (bound 1.2e-7) at spread 100.
@@ -241,8 +241,8 @@ inline vf<Arch> exp_split_keep(vf<Arch> dh, vf<Arch> dl, vf<Arch> vshift, __mmas
   using B = vf<Arch>;
   const B t = fmadd<Arch>(dh, B(1.44269504088896341f), vshift);
   const B n = t - vshift;
-  B r = fnmadd<Arch>(n, B(0.693359375f), dh);
-  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  B r = fnmadd<Arch>(n, B(kLn2C1), dh);
+  r = fnmadd<Arch>(n, B(kLn2C2), r);
   r = r + dl;
   const B p = exp_poly<Arch>(r);
   if constexpr (kNoShift) return _mm512_maskz_scalef_ps(keep, p, n);
@@ -264,8 +264,8 @@ inline vf<Arch> grid_reduce(vf<Arch> x, vf<Arch> vc, vf<Arch>& t, vf<Arch>& n) {
   const B vshift(12582912.0f);
   t = fmadd<Arch>(x - vc, B(1.44269504088896341f), vshift);
   n = t - vshift;
-  const B cp = fmadd<Arch>(n, B(0.693359375f), vc);  // exact
-  return fnmadd<Arch>(n, B(-2.12194440e-4f), x - cp);
+  const B cp = fmadd<Arch>(n, B(kLn2C1), vc);  // exact
+  return fnmadd<Arch>(n, B(kLn2C2), x - cp);
 }
 template <class Arch>
 inline vf<Arch> exp_grid_keep(vf<Arch> x, vf<Arch> vc, __mmask16 keep) {
@@ -304,8 +304,8 @@ inline vf<Arch> exp_tab_keep(vf<Arch> x, vf<Arch> vb, vf<Arch> vc, __mmask16 kee
   using B = vf<Arch>;
   const B t = fmadd<Arch>(x, B(1.44269504088896341f), vb);
   const B v = t - B(393216.0f);
-  const B cp = fmadd<Arch>(v, B(0.693359375f), vc);  // exact
-  const B r = fnmadd<Arch>(v, B(-2.12194440e-4f), x - cp);
+  const B cp = fmadd<Arch>(v, B(kLn2C1), vc);  // exact
+  const B r = fnmadd<Arch>(v, B(kLn2C2), x - cp);
   const vi<Arch> idx = as_int<Arch>(t);
   const B l = lut32<Arch>(kExp2Frac32, idx);
   const B lr = fmadd<Arch>(l, r, lut32<Arch>(kExp2Frac32Lo, idx));
@@ -1079,8 +1079,8 @@ inline vf<Arch> exp_scaled(vf<Arch> y, vf<Arch> kb) {
   // |y| <= 250: n within +-361, where the two-constant reduction below is exact.
   const B yc = xsimd::min(xsimd::max(y, B(-250.0f)), B(250.0f));
   const B n = round_nearest<Arch>(yc * B(1.44269504088896341f));
-  B r = fnmadd<Arch>(n, B(0.693359375f), yc);  // exact: |n| <= 361
-  r = fnmadd<Arch>(n, B(-2.12194440e-4f), r);
+  B r = fnmadd<Arch>(n, B(kLn2C1), yc);  // exact: |n| <= 361
+  r = fnmadd<Arch>(n, B(kLn2C2), r);
   B p(1.9875691500e-4f);
   p = fmadd<Arch>(p, r, B(1.3981999507e-3f));
   p = fmadd<Arch>(p, r, B(8.3334519073e-3f));
