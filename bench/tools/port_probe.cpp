@@ -1,7 +1,7 @@
 // port_probe: the compute bound of the AVX-512 kernels on this CPU. Prints the clock (from a
 // dependent vfmadd231ps chain, taken as 4 cycles per step, as on every AVX-512 core so far) and,
 // per instruction, how many issue per cycle when 8 (or 4) independent copies run per step: the
-// figures the README's "why the in-cache gaps remain" counts operations against (e.g.
+// figures bench/activations-history.md's "why the in-cache gaps remain" counts operations against (e.g.
 // vpermt2ps and compares into a mask register 1 per cycle, vrcp14ps one every 2 cycles).
 //
 //   build/release/bench/port_probe      (needs AVX-512 to run; built with -mavx512f)

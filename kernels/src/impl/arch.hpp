@@ -18,8 +18,8 @@
 // map_binary): in these large translation units GCC 12's inliner stops at its unit-growth and
 // stack-frame limits and then calls e.g. Act<silu>::f, or a whole backward lambda, out of line
 // once per vector (measured with -fopt-info-inline-missed). Forcing it gained silu 6 %,
-// gelu_tanh and softplus 4 % at 1Ki on avx512, the rest within 3 % (bench/tools/ab, README
-// "Session 5"); the cold rare-lane helpers stay noinline. Sanitizer builds keep GCC's own choice: instrumenting the flattened
+// gelu_tanh and softplus 4 % at 1Ki on avx512, the rest within 3 % (bench/tools/ab,
+// bench/activations-history.md "Session 5"); the cold rare-lane helpers stay noinline. Sanitizer builds keep GCC's own choice: instrumenting the flattened
 // bodies took the ASan compile of isa/avx2.cpp from minutes to over 16 (same code, only the
 // inlining differs).
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)

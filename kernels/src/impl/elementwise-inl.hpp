@@ -25,7 +25,7 @@ namespace simdense::SIMDENSE_NS {
 // Session 11 (same-process A/B at 4Mi floats, 480 MiB L3 here, where non-temporal stores wrote
 // 16 MiB back to memory in every call): sigmoid 1.08x, tanh 1.06x, elu 1.04x, silu 1.09x,
 // softplus 1.07x, which ask for it; gelu 0.95-1.00x, gelu_tanh 0.99x, identity, relu and leaky
-// relu 0.98-1.00x, the backward passes 0.96-1.04x, which do not. README, Activations,
+// relu 0.98-1.00x, the backward passes 0.96-1.04x, which do not. bench/activations-history.md,
 // "Session 11".
 inline constexpr std::size_t kStreamMinFloats = std::size_t(1) << 21;  // 8 MiB of output
 
