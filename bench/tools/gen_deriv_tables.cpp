@@ -167,16 +167,19 @@ void fit_at(const Spec& sp, Interval& iv, float cf, bool zero_c0) {
 LD sampled_error(const Spec& sp, const Interval& iv) {
   LD worst = 0;
   for (int i = 0; i <= 1024; ++i) {
-    const float a = i == 1024 ? iv.hi : static_cast<float>(iv.lo + (static_cast<LD>(iv.hi) - iv.lo) * i / 1024);
+    const LD span = static_cast<LD>(iv.hi) - iv.lo;
+    const float a = i == 1024 ? iv.hi : static_cast<float>(iv.lo + span * i / 1024);
     const LD t = f_of(sp, a), e = std::fabs(static_cast<LD>(iv.eval(a)) - t);
-    worst = std::max(worst, std::fabs(a - root_of(sp)) < 0.1L ? e / 1.5e-8L : e / (std::fabs(t) * 0x1p-24L));
+    const bool in_window = std::fabs(a - root_of(sp)) < 0.1L;  // false for NaN: no root
+    worst = std::max(worst, in_window ? e / 1.5e-8L : e / (std::fabs(t) * 0x1p-24L));
   }
   return worst;
 }
 
-// Spec::refine (gelu's G and D, degree 5): the float coefficients moved by +-1, 2, 4 ... 64 units in their last place, one at
-// a time, while that lowers sampled_error (a discrete descent toward the minimax polynomial;
-// c0 too).
+// Spec::refine (gelu's G and D, degree 5): the float coefficients moved by +-1, 2, 4 ... 64
+// units in their last place, one at a time, while that lowers sampled_error (a discrete
+// descent toward the minimax polynomial; c0 too). Sampled, not every float: `check` measures
+// the result over every float of the range.
 void refine(const Spec& sp, Interval& iv) {
   LD best = sampled_error(sp, iv);
   for (bool moved = true; moved;) {

@@ -623,9 +623,9 @@ inline constexpr PolyTable32 kGeluD = {
      {6.090170518e-02f, 2.446408384e-02f, 1.038697362e-02f, 4.786105361e-03f, 2.369516995e-03f, 1.249182853e-03f, 6.957399892e-04f, 4.065665416e-04f, 2.477967646e-04f, 1.567172876e-04f, 1.023975783e-04f, 6.886213669e-05f, 4.751031156e-05f, 3.353568172e-05f, 2.416017196e-05f, 1.772836549e-05f, 1.322617118e-05f, 1.001654164e-05f, 7.690001439e-06f, 5.977770797e-06f, 4.699996680e-06f, 3.734182883e-06f, 2.995526302e-06f, 2.424429113e-06f, 1.978417231e-06f, 1.626826247e-06f, 1.347249622e-06f, 1.123129550e-06f, 9.421013942e-07f, 7.948406164e-07f, 6.742502592e-07f, 5.748818808e-07f},
      {-2.031670697e-02f, -9.390760213e-03f, -3.602506127e-03f, -1.503995736e-03f, -6.769224419e-04f, -3.256549244e-04f, -1.661736605e-04f, -8.932875062e-05f, -5.028550004e-05f, -2.948789006e-05f, -1.793146475e-05f, -1.126265033e-05f, -7.281585113e-06f, -4.831423212e-06f, -3.281401860e-06f, -2.276116902e-06f, -1.609235483e-06f, -1.157656015e-06f, -8.460772278e-07f, -6.273714348e-07f, -4.714162856e-07f, -3.585819002e-07f, -2.758450250e-07f, -2.144210498e-07f, -1.682928854e-07f, -1.332796273e-07f, -1.064373834e-07f, -8.566732390e-08f, -6.945563769e-08f, -5.669852854e-08f, -4.658286201e-08f, -3.850390229e-08f}}};
 
-// kGeluG, kGeluD: gelu's G(a) = Phi(-a) e^(a^2/2) and D(a) = G(a) - a/sqrt(2 pi) (gelu_detail::G_of, D_of):
-// degree 5 (the sixth row is 0 and not evaluated: table_at<Arch, 5>), h = 15/32,
-// a = |x| <= 14.76.
+// kGeluG, kGeluD: gelu's G(a) = Phi(-a) e^(a^2/2) and D(a) = G(a) - a/sqrt(2 pi)
+// (gelu_detail::G_of, D_of): degree 5 (p[6] is 0 and not evaluated: table_at<Arch, 5>),
+// h = 15/32, a = |x| <= 14.76.
 
 // Slot tests of the signed tables: s's bits XOR the shifter's (kSignedSlotBits) are the slot
 // in [0, 31] exactly when x is inside the table; kSlotMax = 31. Both defined in
@@ -1330,9 +1330,8 @@ struct Act<Activation::gelu, Arch> {
   // dx = dy * gelu'(x); x < -13 (gelu'(x) ~ x phi(x) about to leave float's normal range):
   // act_detail::grad_tail (dy P scaled once), in double only where |dy| > 20 (the float path
   // clamps |x| at kAMax = 14.76, where |gelu'| = 2.89e-47 and 20 |gelu'| < 5.8e-46 still rounds
-  // to 0; 24.2 would not): Phi(x) + x phi(x)
-  // with x clamped at -38 (e^(-x^2/2) stays a positive double, so dy = +-inf gives +-inf);
-  // gelu'(-inf) = 0 (dy = inf then gives NaN).
+  // to 0; 24.2 would not): Phi(x) + x phi(x) with x clamped at -38 (e^(-x^2/2) stays a positive
+  // double, so dy = +-inf gives +-inf); gelu'(-inf) = 0 (dy = inf then gives NaN).
   SIMDENSE_INLINE static B grad(B x, B dy, B a) {
     B P, n;
     if (narrow(x)) return dy * dparts<false>(x, a, P, n);  // no tail lane
@@ -1350,8 +1349,9 @@ template <class Arch>
 struct Act<Activation::gelu_tanh, Arch> {
   using B = vf<Arch>;
   // 0.5 x (1 + tanh(u)) = x sigmoid(v), v = 2u = sqrt(8/pi) (x + 0.044715 x^3), with v carried
-  // as vh + vl (double-float: the constants and x^2 split exactly), since e^v amplifies an
-  // absolute error of v into a relative one (v reaches -87 at x = -10).
+  // as x (mh + ml) (double-float: the constants and x^2 split exactly, the product taken exactly
+  // by the exponential's reduction), since e^v amplifies an absolute error of v into a relative
+  // one (v reaches -87 at x = -10).
   // v = x (K + Kc x^2), K = sqrt(8/pi), Kc = 0.044715 K, each constant as two floats, with
   // m = K + Kc x^2 carried as mh + ml: x^2 = s + sl exactly (FMA residual), mh = Kh + Kc_h s
   // rounded (one FMA; Kc_h s + Kh on SSE2, the product's error pl by Dekker), and its rounding
