@@ -40,6 +40,7 @@ bool bit(unsigned v, int i) { return (v >> i) & 1u; }
 
 CpuFeatures probe_cpu() noexcept {
   CpuFeatures f;
+  f.prefetchw = cpuid(0x80000000u, 0).a >= 0x80000001u && bit(cpuid(0x80000001u, 0).c, 8);
   const unsigned max_leaf = cpuid(0, 0).a;
   if (max_leaf < 1) return f;
   const Regs l1 = cpuid(1, 0);
@@ -82,13 +83,10 @@ std::string cpu_brand() { return ""; }
 // The streaming activation loops' store policy (impl/elementwise-inl.hpp): the size of the
 // last-level cache as the C library reports it (glibc reads CPUID leaf 4, or 0x8000001D on AMD;
 // a virtual machine reports what its host exposes), read once; 0 when unknown, and 0 on a CPU
-// without PREFETCHW (CPUID 0x80000001 ECX bit 8), which the ordinary-store loop executes.
+// without PREFETCHW (probe_cpu), which the ordinary-store loop executes.
 std::size_t stream_llc_bytes() noexcept {
   static const std::size_t bytes = [] {
-    bool prfchw = false;
-#if SIMDENSE_X86
-    prfchw = cpuid(0x80000000u, 0).a >= 0x80000001u && bit(cpuid(0x80000001u, 0).c, 8);
-#endif
+    const bool prfchw = probe_cpu().prefetchw;
     long v = -1;
 #if defined(_SC_LEVEL3_CACHE_SIZE)
     v = sysconf(_SC_LEVEL3_CACHE_SIZE);

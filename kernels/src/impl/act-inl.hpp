@@ -672,6 +672,12 @@ SIMDENSE_INLINE vf<Arch> table_at(vf<Arch> v, vf<Arch> s, const PolyTable32& t) 
   }
 }
 
+// The table at v with no range test (gelu's G and D, whose tables span the clamped |x|).
+template <class Arch, int kDeg = 6>
+SIMDENSE_INLINE vf<Arch> table_eval(vf<Arch> v, const PolyTable32& t) {
+  return table_at<Arch, kDeg>(v, table_s<Arch>(v, t), t);
+}
+
 // The table fast path of an activation on AVX-512: y = the table at x (kAbs: at |x|, for the
 // even sigmoid' and tanh') and true when every lane is inside the table's range; otherwise
 // false: by_table_or runs the exp form for the vector and puts the table's value back into
@@ -1193,8 +1199,7 @@ template <class Arch>
 SIMDENSE_INLINE vf<Arch> G_of(vf<Arch> a) {
   using B = vf<Arch>;
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    const act_detail::PolyTable32& t = act_detail::kGeluG;
-    return act_detail::table_at<Arch, 5>(a, act_detail::table_s<Arch>(a, t), t);
+    return act_detail::table_eval<Arch, 5>(a, act_detail::kGeluG);
   } else if constexpr (std::is_base_of_v<xsimd::avx2, Arch>) {
     // AVX2 (vpermps: 8 entries): 8 intervals, log-spaced in u = a + 1 (index = exponent and
     // first mantissa bit of u: a in [0, .5), [.5, 1), [1, 2), [2, 3), [3, 5), [5, 7), [7, 11),
@@ -1264,8 +1269,7 @@ SIMDENSE_INLINE vf<Arch> G_of(vf<Arch> a) {
 template <class Arch>
 SIMDENSE_INLINE vf<Arch> D_of(vf<Arch> a) {
   if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-    const act_detail::PolyTable32& t = act_detail::kGeluD;
-    return act_detail::table_at<Arch, 5>(a, act_detail::table_s<Arch>(a, t), t);
+    return act_detail::table_eval<Arch, 5>(a, act_detail::kGeluD);
   } else {
     return fnmadd<Arch>(a, vf<Arch>(3.989422917e-01f), G_of<Arch>(a));
   }
